@@ -1,0 +1,1 @@
+"""Calibration: targets, priors, fitting and sensitivity analysis."""

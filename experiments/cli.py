@@ -1,0 +1,226 @@
+"""``retraffic``: the command-line program. Thin: it parses, calls the library, and prints.
+
+Bad input (a flag, a parameter, a file) is reported in one sentence on stderr with exit code 2
+and no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import sim
+from sim import observation, outcomes
+from sim.parameters import ParameterError, Params, parameter_table
+
+app = typer.Typer(
+    name="retraffic",
+    help="Simulate survivors of trafficking after exit and compare reintegration policies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+
+
+class InputError(Exception):
+    """Bad user input that is not a parameter (a file, a flag combination)."""
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Report bad input in one sentence and exit with code 2."""
+    try:
+        yield
+    except (ParameterError, InputError) as err:
+        errors.print(f"[bold red]error:[/] {err}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def parse_settings(settings: list[str] | None) -> dict[str, Any]:
+    """Turn ``--set name=value`` items into dotted overrides (values parsed as TOML)."""
+    import tomllib
+
+    out: dict[str, Any] = {}
+    for item in settings or []:
+        name, sep, raw = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError(
+                f"--set takes NAME=VALUE, e.g. policy.monitoring_months=36 (got {item!r})."
+            )
+        try:
+            value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw.strip()
+        out[name.strip()] = value
+    return out
+
+
+def load_params(
+    params_file: Path | None, settings: list[str] | None, extra: dict[str, Any]
+) -> Params:
+    """Defaults, then a parameter file, then ``--set`` items, then explicit flags."""
+    if params_file is not None:
+        if not params_file.is_file():
+            raise InputError(f"--params: no such file {str(params_file)!r}.")
+        params = Params.from_file(params_file)
+    else:
+        params = Params()
+    overrides = parse_settings(settings)
+    overrides.update({k: v for k, v in extra.items() if v is not None})
+    return params.with_overrides(overrides)
+
+
+@app.command()
+def run(
+    months: Annotated[
+        int | None, typer.Option(help="Months to simulate [default: run.horizon_months].")
+    ] = None,
+    survivors: Annotated[
+        int | None, typer.Option(help="Cohort size [default: cohort.n_survivors].")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Seed; the same seed gives the same result.", min=0)
+    ] = 1,
+    params_file: Annotated[
+        Path | None, typer.Option("--params", help="TOML parameter file.")
+    ] = None,
+    settings: Annotated[
+        list[str] | None, typer.Option("--set", help="Override NAME=VALUE (repeatable).")
+    ] = None,
+    events: Annotated[
+        Path | None, typer.Option(help="Write the event log to this Parquet file.")
+    ] = None,
+) -> None:
+    """Run one cohort and print true and observed re-trafficking."""
+    with user_errors():
+        params = load_params(
+            params_file, settings, {"run.horizon_months": months, "cohort.n_survivors": survivors}
+        )
+        if events is not None and not events.parent.exists():
+            raise InputError(f"--events: folder {str(events.parent)!r} does not exist.")
+    with _progress("Simulating", params.run.horizon_months) as advance:
+        result = sim.run(params, seed=seed, progress=lambda done, total: advance())
+    print_summary(result)
+    if events is not None:
+        _write_parquet(result.events, events)
+        console.print(f"Event log: {events} ({len(result.events):,} events)")
+
+
+@app.command("params")
+def list_params(
+    uncertain: Annotated[
+        bool, typer.Option(help="Only parameters without a direct source.")
+    ] = False,
+    markdown: Annotated[bool, typer.Option(help="Print the Markdown reference instead.")] = False,
+    toml: Annotated[
+        bool, typer.Option(help="Print all defaults as a TOML parameter file.")
+    ] = False,
+) -> None:
+    """List every parameter with its unit, valid range, default and source."""
+    from sim.parameters import markdown_reference
+
+    if markdown:
+        print(markdown_reference(), end="")
+        return
+    if toml:
+        print(Params().to_toml(), end="")
+        return
+    table = Table(title="Parameters (* = uncertain: calibrated or varied)", show_lines=False)
+    for col in ("name", "default", "unit", "valid", "source"):
+        table.add_column(col, overflow="fold")
+    for row in parameter_table():
+        if uncertain and not row["uncertain"]:
+            continue
+        star = " *" if row["uncertain"] else ""
+        table.add_row(
+            row["name"] + star, str(row["default"]), row["unit"], row["range"], row["source"]
+        )
+    console.print(table)
+
+
+def print_summary(result: sim.Result) -> None:
+    """The short summary table of one run."""
+    true = outcomes.incidence_at(result)
+    seen = observation.observed_incidence(result)
+    stats = observation.observed_statistics(result).set_index(["target", "statistic"])["value"]
+    table = Table(
+        title=f"{len(result.people):,} survivors, {result.months} months, seed {result.seed}"
+    )
+    table.add_column("re-trafficked within")
+    table.add_column("true", justify="right")
+    table.add_column("observed in a case database", justify="right")
+    for m in outcomes.HEADLINE_MONTHS:
+        table.add_row(f"{m} months of exit", _pct(true[m]), _pct(seen[m]))
+    console.print(table)
+    intervals = outcomes.assistance_intervals(result)["months"]
+    console.print(
+        f"Mean months from first to second assistance: observed "
+        f"{stats[('T1', 'mean months first to second assistance')]:.1f} "
+        f"(n={int(stats[('T2', 'twice-assisted cases')])}), true {intervals.mean():.1f} "
+        f"(n={len(intervals)}); target 20 (IOM-2010 §5.1)."
+    )
+    console.print(
+        f"Recorded re-trafficking cases per assisted: "
+        f"{stats[('T2', 'recorded re-trafficking cases per assisted')]:.2%} (target 0.56%)."
+    )
+    causes = outcomes.pathways(result)
+    table = Table(title="Re-trafficking by pathway")
+    for col in ("pathway", "events", "first re-trafficking"):
+        table.add_column(col, justify="left" if col == "pathway" else "right")
+    for row in causes.itertuples():
+        table.add_row(str(row.pathway).lower().replace("_", " "), f"{row.all:,}", f"{row.first:,}")
+    console.print(table)
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x != x else f"{x:.1%}"
+
+
+@contextmanager
+def _progress(label: str, total: int) -> Iterator[Any]:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+        disable=not errors.is_terminal,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n=1: bar.advance(task, n)
+
+
+def _write_parquet(frame: Any, path: Path) -> None:
+    """Write atomically: a half-written file never replaces a good one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_parquet(tmp, index=False)
+    tmp.replace(path)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Scenarios: one TOML file per named policy scenario, and their loader."""

@@ -1,0 +1,93 @@
+"""The synthetic cohort: who the survivors are when they first exit exploitation.
+
+Only synthetic people: every attribute is drawn from the distributions in
+:class:`sim.parameters.CohortParams`, whose fields cite IOM-2010 §3-4 where it reports them and
+declare assumptions otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+from sim.parameters import CohortParams
+from sim.states import Econ, Family, Purpose
+
+Columns = dict[str, NDArray]
+
+
+def make_cohort(p: CohortParams, rng: np.random.Generator) -> Columns:
+    """Draw the cohort's static attributes, one numpy array per attribute.
+
+    Args:
+        p: Cohort parameters.
+        rng: The run's ``cohort`` stream.
+
+    Returns:
+        Columns of length ``p.n_survivors``: ``entry_month``, ``age_at_entry`` (years at first
+        exit), ``female``, ``purpose``, ``international_first``, ``econ_before``, ``debt``
+        (months of income), ``family``, ``psychosocial``, ``substance``, ``low_education``,
+        ``minority``, ``trust`` and ``region``.
+    """
+    n = p.n_survivors
+    a = (p.age_min_years - p.age_mean_years) / p.age_sd_years
+    b = (p.age_max_years - p.age_mean_years) / p.age_sd_years
+    age = stats.truncnorm.rvs(
+        a, b, loc=p.age_mean_years, scale=p.age_sd_years, size=n, random_state=rng
+    )
+    if p.entry == "at_once":
+        entry = np.zeros(n, dtype=np.int32)
+    else:
+        # Steady inflow: first exits spread evenly over the inflow window.
+        entry = np.sort(rng.integers(0, p.inflow_months, size=n)).astype(np.int32)
+    purpose = _categorical(
+        rng,
+        n,
+        [p.share_sexual_exploitation, p.share_forced_labour],
+        [Purpose.SEXUAL, Purpose.LABOUR],
+        Purpose.CRIMINALITY,
+    )
+    econ = _categorical(
+        rng, n, [p.share_poor, p.share_secure], [Econ.POOR, Econ.SECURE], Econ.GETTING_BY
+    )
+    family = _categorical(
+        rng,
+        n,
+        [p.share_family_rejecting, p.share_family_complicit],
+        [Family.REJECTING, Family.COMPLICIT],
+        Family.SUPPORTIVE,
+    )
+    in_debt = rng.random(n) < p.share_in_debt
+    debt = np.where(in_debt, rng.exponential(p.mean_debt_months_income, n), 0.0)
+    concentration = p.trust_concentration
+    trust = rng.beta(p.trust_mean * concentration, (1 - p.trust_mean) * concentration, n)
+    return {
+        "entry_month": entry,
+        "age_at_entry": age.astype(np.float64),
+        "female": rng.random(n) < p.share_female,
+        "purpose": purpose,
+        "international_first": rng.random(n) < p.share_international_first,
+        "econ_before": econ,
+        "debt": debt,
+        "family": family,
+        "psychosocial": rng.random(n) < p.share_psychosocial_need,
+        "substance": rng.random(n) < p.share_substance_dependency,
+        "low_education": rng.random(n) < p.share_low_education,
+        "minority": rng.random(n) < p.share_minority_or_conflict,
+        "trust": trust,
+        "region": rng.integers(0, p.n_regions, size=n).astype(np.int16),
+    }
+
+
+def _categorical(
+    rng: np.random.Generator, n: int, shares: list[float], codes: list[int], rest: int
+) -> NDArray[np.int8]:
+    """Assign ``codes`` with the given shares and ``rest`` to everyone else."""
+    u = rng.random(n)
+    out = np.full(n, rest, dtype=np.int8)
+    edge = 0.0
+    for share, code in zip(shares, codes, strict=True):
+        out[(u >= edge) & (u < edge + share)] = code
+        edge += share
+    return out

@@ -1,0 +1,219 @@
+"""True outcome statistics of a run, as tidy DataFrames.
+
+"True" means computed from the full event log, not from what a database would record (that is
+:mod:`sim.observation`). Time is measured from each survivor's first exit (their entry into the
+cohort); with a cohort arriving over time, follow-up differs between survivors, so cumulative
+incidence uses the Kaplan-Meier estimator with censoring at the end of the horizon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from sim.run import Result
+from sim.states import Econ, Route, Support
+
+#: Months after exit at which headline re-trafficking shares are reported.
+HEADLINE_MONTHS = (12, 24, 60)
+
+AGE_GROUPS = ("under 18", "18-25", "over 25")
+
+
+def time_to_retrafficking(result: Result) -> pd.DataFrame:
+    """Per survivor: months from first exit to first re-trafficking, or to censoring.
+
+    Returns:
+        Columns ``survivor``, ``months`` and ``retrafficked`` (False = censored at the
+        horizon, or never entered).
+    """
+    people = result.people
+    entered = people["episode"].to_numpy() > 0
+    first = people["first_retraffic_month"].to_numpy()
+    entry = people["entry_month"].to_numpy()
+    event = first >= 0
+    months = np.where(event, first - entry, result.months - entry)
+    frame = pd.DataFrame(
+        {"survivor": people.index.to_numpy(), "months": months, "retrafficked": event}
+    )
+    return frame[entered].reset_index(drop=True)
+
+
+def kaplan_meier(
+    months: NDArray[np.integer], event: NDArray[np.bool_], horizon: int
+) -> NDArray[np.float64]:
+    """Cumulative incidence ``P(T < t)`` for t = 0..horizon from discrete event times.
+
+    ``months`` is the event month since exit (an event at 0 happened in the exit month) or the
+    follow-up length for censored people (observed for months 0..months-1).
+    """
+    months = np.asarray(months)
+    event = np.asarray(event, dtype=bool)
+    deaths = np.bincount(months[event], minlength=horizon + 1)[: horizon + 1]
+    # At risk at t: event at or after t, or censored with follow-up beyond t.
+    leave = np.bincount(np.minimum(months, horizon), minlength=horizon + 1)[: horizon + 1]
+    at_risk = len(months) - np.concatenate([[0], np.cumsum(leave)[:-1]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard = np.where(at_risk > 0, deaths / np.maximum(at_risk, 1), 0.0)
+    survival = np.cumprod(1.0 - hazard)
+    return np.concatenate([[0.0], 1.0 - survival[:-1]])
+
+
+def incidence_curve(result: Result) -> pd.DataFrame:
+    """True cumulative re-trafficking incidence by months since first exit.
+
+    Returns:
+        Columns ``months_since_exit`` (0..horizon) and ``incidence``: the share re-trafficked
+        (including hand-backs at exit) within that many months of exit.
+    """
+    t = time_to_retrafficking(result)
+    horizon = result.months
+    curve = kaplan_meier(t["months"].to_numpy(), t["retrafficked"].to_numpy(), horizon)
+    return pd.DataFrame({"months_since_exit": np.arange(horizon + 1), "incidence": curve})
+
+
+def incidence_at(result: Result, months: Iterable[int] = HEADLINE_MONTHS) -> dict[int, float]:
+    """True share re-trafficked within each number of months after exit (NaN past horizon)."""
+    curve = incidence_curve(result)["incidence"].to_numpy()
+    return {m: float(curve[m]) if m < len(curve) else float("nan") for m in months}
+
+
+def assistance_intervals(result: Result) -> pd.DataFrame:
+    """True months between each survivor's first and second assistance (twice-assisted)."""
+    ev = result.events
+    starts = ev.loc[ev["event"] == "ASSISTANCE_STARTED", ["survivor", "month"]]
+    starts = starts.sort_values(["survivor", "month"], kind="stable")
+    rank = starts.groupby("survivor").cumcount()
+    first = starts[rank == 0].set_index("survivor")["month"]
+    second = starts[rank == 1].set_index("survivor")["month"]
+    months = (second - first.reindex(second.index)).astype(int)
+    return pd.DataFrame({"survivor": months.index, "months": months.to_numpy()})
+
+
+def episodes_by_type(result: Result) -> pd.DataFrame:
+    """Number of episodes by episode number and type (international or internal)."""
+    ev = result.events
+    starts = ev[
+        (ev["event"] == "RETRAFFICKED") | ((ev["event"] == "EXITED") & (ev["episode"] == 1))
+    ]
+    first = starts.drop_duplicates(["survivor", "episode"])
+    table = (
+        first.assign(type=np.where(first["international"] == 1, "international", "internal"))
+        .groupby(["episode", "type"], observed=True)
+        .size()
+        .rename("episodes")
+        .reset_index()
+    )
+    return table
+
+
+def economic_change(result: Result) -> pd.DataFrame:
+    """Economic situation at first re-trafficking vs before first trafficking.
+
+    Returns:
+        Counts of ``worse``, ``similar`` and ``better`` among the re-trafficked.
+    """
+    people = result.people
+    took = people["econ_at_retraffic"].to_numpy() >= 0
+    before = people["econ_before"].to_numpy()[took]
+    after = people["econ_at_retraffic"].to_numpy()[took]
+    change = np.select([after < before, after == before], ["worse", "similar"], "better")
+    counts = pd.Series(change).value_counts().reindex(["worse", "similar", "better"], fill_value=0)
+    return counts.rename_axis("change").rename("survivors").reset_index()
+
+
+def age_group(age_years: NDArray[np.float64]) -> NDArray[np.str_]:
+    """Age group labels of :data:`AGE_GROUPS`."""
+    return np.select([age_years < 18, age_years <= 25], AGE_GROUPS[:2], AGE_GROUPS[2])
+
+
+def _route_label(code: NDArray[np.integer]) -> NDArray[np.str_]:
+    names = {int(r): r.name.lower() for r in Route}
+    return np.array([names.get(int(c), "none") for c in np.maximum(code, 0)])
+
+
+def breakdown(result: Result, by: str, months: int = 60) -> pd.DataFrame:
+    """True re-trafficking within ``months`` of exit by subgroup.
+
+    Args:
+        result: A run.
+        by: ``"age_group"`` (age at first exit), ``"route"`` (first return route) or
+            ``"international"`` (first episode).
+        months: Window after exit (capped at the horizon).
+
+    Returns:
+        Columns ``group``, ``survivors`` and ``incidence``.
+    """
+    t = time_to_retrafficking(result)
+    people = result.people.loc[t["survivor"]]
+    if by == "age_group":
+        groups = age_group(people["age_at_entry"].to_numpy())
+    elif by == "route":
+        groups = _route_label(people["first_route"].to_numpy())
+    elif by == "international":
+        groups = np.where(people["international_first"].to_numpy(), "international", "internal")
+    else:
+        raise ValueError(f"by must be 'age_group', 'route' or 'international' (got {by!r}).")
+    window = min(months, result.months)
+    rows = []
+    for group in sorted(set(groups)):
+        sel = groups == group
+        curve = kaplan_meier(t["months"].to_numpy()[sel], t["retrafficked"].to_numpy()[sel], window)
+        rows.append({"group": group, "survivors": int(sel.sum()), "incidence": curve[window]})
+    return pd.DataFrame(rows)
+
+
+def support_at_retrafficking(result: Result) -> pd.DataFrame:
+    """What protection survivors had at their first re-trafficking (counts)."""
+    status = result.people["status_at_retraffic"].to_numpy()
+    status = status[status >= 0]
+    labels = [s.name.lower() for s in Support]
+    counts = np.bincount(status, minlength=len(labels))
+    return pd.DataFrame({"support": labels, "survivors": counts})
+
+
+def pathways(result: Result) -> pd.DataFrame:
+    """Re-trafficking events by pathway (cause), all episodes and first re-trafficking only."""
+    ev = result.events[result.events["event"] == "RETRAFFICKED"]
+    first = ev.drop_duplicates("survivor")
+    table = (
+        pd.DataFrame(
+            {
+                "all": ev["cause"].value_counts(),
+                "first": first["cause"].value_counts(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+    )
+    table = table[table["all"] > 0].sort_values("all", ascending=False)
+    return table.rename_axis("pathway").reset_index()
+
+
+def events_by_cause(result: Result) -> pd.DataFrame:
+    """Counts of every (event, cause) pair in the log."""
+    counts = result.events.groupby(["event", "cause"], observed=True).size()
+    return counts.rename("events").reset_index().sort_values(["event", "cause"])
+
+
+def service_months(result: Result) -> dict[str, int]:
+    """Months of service delivered (a cost proxy): destination assistance, support, monitoring.
+
+    Each is a survivor-month in that service; ``total`` is their unweighted sum.
+    """
+    m = result.monthly
+    out = {
+        "assistance": int(m["dest_assistance"].sum()),
+        "support": int(m["in_support"].sum()),
+        "monitoring": int(m["monitored"].sum()),
+    }
+    out["total"] = sum(out.values())
+    return out
+
+
+def econ_label(code: int) -> str:
+    """Name of an economic situation code."""
+    return Econ(code).name.lower()

@@ -1,0 +1,135 @@
+"""The survivors' column store: one numpy array per attribute, one row per survivor.
+
+DESIGN.md "Speed by design": the monthly processes are vectorised over these columns, and the
+Mesa ``Survivor`` agents are thin views onto a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.cohort import Columns
+from sim.states import Econ, Route, State
+
+
+@dataclass
+class People:
+    """Static cohort attributes and the dynamic state of every survivor."""
+
+    # static, from the cohort
+    entry_month: NDArray[np.int32]
+    age_at_entry: NDArray[np.float64]
+    female: NDArray[np.bool_]
+    purpose: NDArray[np.int8]
+    international_first: NDArray[np.bool_]
+    econ_before: NDArray[np.int8]
+    family: NDArray[np.int8]
+    substance: NDArray[np.bool_]
+    low_education: NDArray[np.bool_]
+    minority: NDArray[np.bool_]
+    region: NDArray[np.int16]
+    # dynamic, starting from the cohort
+    debt: NDArray[np.float64]
+    psychosocial: NDArray[np.bool_]
+    trust: NDArray[np.float64]
+    # dynamic
+    state: NDArray[np.int8]
+    state_since: NDArray[np.int32]
+    episode: NDArray[np.int16]
+    international: NDArray[np.bool_]
+    trafficker: NDArray[np.int32]
+    exit_cause: NDArray[np.int8]
+    exit_month: NDArray[np.int32]
+    assistance_left: NDArray[np.int32]
+    package: NDArray[np.int16]
+    n_assisted: NDArray[np.int16]
+    residency: NDArray[np.bool_]
+    right_to_work: NDArray[np.bool_]
+    route: NDArray[np.int8]
+    first_route: NDArray[np.int8]
+    risk_assessed: NDArray[np.bool_]
+    employed: NDArray[np.bool_]
+    threatened: NDArray[np.bool_]
+    waiting_since: NDArray[np.int32]
+    support_place: NDArray[np.int8]
+    support_left: NDArray[np.int32]
+    monitored: NDArray[np.bool_]
+    monitoring_left: NDArray[np.int32]
+    monitored_months: NDArray[np.int32]
+    first_retraffic_month: NDArray[np.int32]
+    econ_at_retraffic: NDArray[np.int8]
+    status_at_retraffic: NDArray[np.int8]
+
+    @classmethod
+    def from_cohort(cls, cohort: Columns) -> People:
+        """Start every survivor before first exit, with the cohort's attributes."""
+        n = len(cohort["entry_month"])
+
+        def full(value: object, dtype: type) -> NDArray:
+            return np.full(n, value, dtype=dtype)
+
+        dynamic = {
+            "debt": cohort["debt"].copy(),
+            "psychosocial": cohort["psychosocial"].copy(),
+            "trust": cohort["trust"].copy(),
+            "state": full(State.PENDING, np.int8),
+            "state_since": full(0, np.int32),
+            "episode": full(0, np.int16),
+            "international": cohort["international_first"].copy(),
+            "trafficker": full(-1, np.int32),
+            "exit_cause": full(0, np.int8),
+            "exit_month": full(-1, np.int32),
+            "assistance_left": full(0, np.int32),
+            "package": full(0, np.int16),
+            "n_assisted": full(0, np.int16),
+            "residency": full(False, np.bool_),
+            "right_to_work": full(False, np.bool_),
+            "route": full(Route.NONE, np.int8),
+            "first_route": full(-1, np.int8),
+            "risk_assessed": full(False, np.bool_),
+            "employed": full(False, np.bool_),
+            "threatened": full(False, np.bool_),
+            "waiting_since": full(-1, np.int32),
+            "support_place": full(0, np.int8),
+            "support_left": full(0, np.int32),
+            "monitored": full(False, np.bool_),
+            "monitoring_left": full(0, np.int32),
+            "monitored_months": full(0, np.int32),
+            "first_retraffic_month": full(-1, np.int32),
+            "econ_at_retraffic": full(-1, np.int8),
+            "status_at_retraffic": full(-1, np.int8),
+        }
+        static = {k: v for k, v in cohort.items() if k not in dynamic}
+        return cls(**static, **dynamic)
+
+    def __len__(self) -> int:
+        return len(self.state)
+
+    def age(self, month: int) -> NDArray[np.float64]:
+        """Age in years in ``month``, for everyone."""
+        return self.age_at_entry + np.maximum(month - self.entry_month, 0) / 12.0
+
+    def econ_now(self, idx: NDArray[np.intp]) -> NDArray[np.int8]:
+        """Economic situation of ``idx`` now.
+
+        Secure if employed without debt (under a month's income), poor if neither, getting by
+        otherwise.
+        """
+        solvent = self.debt[idx] < 1.0
+        employed = self.employed[idx]
+        econ = np.full(len(idx), Econ.GETTING_BY, dtype=np.int8)
+        econ[employed & solvent] = Econ.SECURE
+        econ[~employed & ~solvent] = Econ.POOR
+        return econ
+
+    def move(self, idx: NDArray[np.intp], state: State, month: int) -> None:
+        """Put survivors ``idx`` in ``state`` from ``month`` on."""
+        self.state[idx] = state
+        self.state_since[idx] = month
+
+    def as_columns(self) -> dict[str, NDArray]:
+        """Every column by name (copies), for the result tables."""
+        return {f.name: getattr(self, f.name).copy() for f in fields(self)}

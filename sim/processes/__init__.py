@@ -1,0 +1,22 @@
+"""The monthly processes, each a vectorised function of the model, in the order they run."""
+
+from sim.processes.assistance import allocate_support, assistance
+from sim.processes.exits import arrive, exploitation, identification
+from sim.processes.journey import journey
+from sim.processes.migration import remigration
+from sim.processes.pressure import pressure
+from sim.processes.reintegration import reintegration
+from sim.processes.retrafficking import retrafficking
+
+__all__ = [
+    "allocate_support",
+    "arrive",
+    "assistance",
+    "exploitation",
+    "identification",
+    "journey",
+    "pressure",
+    "reintegration",
+    "remigration",
+    "retrafficking",
+]

@@ -1,0 +1,190 @@
+"""Transitions shared by several processes: re-trafficking, recruitment, return, services end.
+
+Traffickers recruit: a re-trafficking event needs an active trafficker with recruiting capacity
+left this month (same trafficker for coercion, otherwise one in the survivor's region for
+internal trafficking, or one that reaches destination countries for international trafficking).
+With no such trafficker the event does not happen, so a model without traffickers has no
+re-trafficking.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.states import Cause, Event, Route, State, Support
+
+if TYPE_CHECKING:
+    from sim.model import ReintegrationModel
+
+_RETURN_CAUSE = {
+    Route.ASSISTED: Cause.ASSISTED_RETURN,
+    Route.DEPORTED: Cause.DEPORTATION,
+    Route.SELF: Cause.SELF_RETURN,
+}
+
+
+def recruit(
+    m: ReintegrationModel,
+    idx: NDArray[np.intp],
+    international: NDArray[np.bool_],
+    former_only: bool,
+    u: NDArray[np.float64],
+) -> NDArray[np.int32]:
+    """Match survivors to traffickers with capacity; -1 where none is available.
+
+    Args:
+        m: The model.
+        idx: Survivors to be (re-)trafficked, any order.
+        international: Per survivor in ``idx``: whether the new episode crosses a border.
+        former_only: Only the former trafficker may take them (coercion by threats).
+        u: A (2, N) array of uniforms: row 0 orders the candidates, row 1 picks a trafficker.
+
+    Returns:
+        Trafficker index per survivor in ``idx``.
+    """
+    p = m.people
+    out = np.full(len(idx), -1, dtype=np.int32)
+    if len(idx) == 0 or not m.traffickers:
+        return out
+    region = m.trafficker_region
+    reach = m.trafficker_reach
+    capacity = m.params.traffickers.recruits_per_month
+    free = m.trafficker_active_mask & (m.trafficker_recruits < capacity)
+    for j in np.argsort(u[0, idx], kind="stable"):
+        i = idx[j]
+        if former_only:
+            tid = int(p.trafficker[i])
+            pool = np.array([tid]) if tid >= 0 and free[tid] else np.empty(0, dtype=int)
+        elif international[j]:
+            pool = np.flatnonzero(free & reach & (region == p.region[i]))
+            if len(pool) == 0:
+                pool = np.flatnonzero(free & reach)
+        else:
+            pool = np.flatnonzero(free & (region == p.region[i]))
+        if len(pool):
+            tid = int(pool[int(u[1, i] * len(pool))])
+            out[j] = tid
+            m.trafficker_recruits[tid] += 1
+            free[tid] = m.trafficker_recruits[tid] < capacity
+    return out
+    region = m.trafficker_region
+    reach = m.trafficker_reach
+    for j in np.argsort(u[0, idx], kind="stable"):
+        i = idx[j]
+        if former_only:
+            tid = int(p.trafficker[i])
+            if tid >= 0 and m.traffickers[tid].can_recruit():
+                out[j] = tid
+            continue
+        free = np.fromiter((t.can_recruit() for t in m.traffickers), bool, len(m.traffickers))
+        if international[j]:
+            pool = np.flatnonzero(free & reach & (region == p.region[i]))
+            if len(pool) == 0:
+                pool = np.flatnonzero(free & reach)
+        else:
+            pool = np.flatnonzero(free & (region == p.region[i]))
+        if len(pool):
+            out[j] = pool[int(u[1, i] * len(pool))]
+    return out
+
+
+def retraffic(
+    m: ReintegrationModel,
+    idx: NDArray[np.intp],
+    cause: Cause,
+    international: NDArray[np.bool_],
+    trafficker: NDArray[np.int32],
+) -> None:
+    """Start a new trafficking episode for ``idx`` with the given (already matched) traffickers."""
+    if len(idx) == 0:
+        return
+    p = m.people
+    first = p.first_retraffic_month[idx] < 0
+    fi = idx[first]
+    p.first_retraffic_month[fi] = m.month
+    p.econ_at_retraffic[fi] = p.econ_now(fi)
+    p.status_at_retraffic[fi] = support_status(m, fi)
+    for i, tid in zip(idx, trafficker, strict=True):
+        m.traffickers[tid].exploited.append(int(i))
+    end_services(m, idx, Cause.RETRAFFICKED)
+    p.episode[idx] += 1
+    p.international[idx] = international
+    p.trafficker[idx] = trafficker
+    p.threatened[idx] = False
+    p.employed[idx] = False
+    p.residency[idx] = False
+    p.right_to_work[idx] = False
+    p.move(idx, State.EXPLOITED, m.month)
+    m.log.record(
+        m.month, idx, Event.RETRAFFICKED, cause, international=international, trafficker=trafficker
+    )
+
+
+def recruit_and_retraffic(
+    m: ReintegrationModel,
+    idx: NDArray[np.intp],
+    cause: Cause,
+    international: NDArray[np.bool_],
+    u: NDArray[np.float64],
+    former_only: bool = False,
+) -> NDArray[np.bool_]:
+    """Re-traffic those of ``idx`` a trafficker can take; returns who was taken."""
+    tids = recruit(m, idx, international, former_only, u)
+    taken = tids >= 0
+    retraffic(m, idx[taken], cause, international[taken], tids[taken])
+    return taken
+
+
+def support_status(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.int8]:
+    """The protection each survivor in ``idx`` has right now."""
+    p = m.people
+    status = np.full(len(idx), Support.NONE, dtype=np.int8)
+    status[p.waiting_since[idx] >= 0] = Support.WAITING
+    status[p.monitored[idx]] = Support.MONITORED
+    status[p.support_left[idx] > 0] = Support.SUPPORTED
+    status[p.state[idx] == State.DEST_ASSISTANCE] = Support.IN_ASSISTANCE
+    return status
+
+
+def end_services(m: ReintegrationModel, idx: NDArray[np.intp], cause: Cause) -> None:
+    """Stop support, monitoring and waiting for ``idx`` (they left, or were re-trafficked)."""
+    p = m.people
+    supported = idx[p.support_left[idx] > 0]
+    m.log.record(m.month, supported, Event.SUPPORT_ENDED, cause)
+    p.support_left[supported] = 0
+    monitored = idx[p.monitored[idx]]
+    m.log.record(m.month, monitored, Event.MONITORING_ENDED, cause)
+    p.monitored[monitored] = False
+    p.monitoring_left[monitored] = 0
+    waiting = idx[p.waiting_since[idx] >= 0]
+    m.log.record(m.month, waiting, Event.SUPPORT_MISSED, cause)
+    p.waiting_since[waiting] = -1
+
+
+def start_return(
+    m: ReintegrationModel,
+    idx: NDArray[np.intp],
+    route: Route,
+    risk_assessed: NDArray[np.bool_] | bool = False,
+) -> None:
+    """Send ``idx`` home by ``route``; they travel this month and arrive next month."""
+    if len(idx) == 0:
+        return
+    p = m.people
+    end_services(m, idx, Cause.NONE)
+    p.route[idx] = route
+    p.first_route[idx] = np.where(p.first_route[idx] < 0, route, p.first_route[idx])
+    p.risk_assessed[idx] = risk_assessed
+    p.residency[idx] = False
+    p.right_to_work[idx] = False
+    p.employed[idx] = False
+    p.move(idx, State.EN_ROUTE, m.month)
+    m.log.record(m.month, idx, Event.RETURN_STARTED, _RETURN_CAUSE[route])
+
+
+def to_community(m: ReintegrationModel, idx: NDArray[np.intp], state: State) -> None:
+    """Settle ``idx`` in a community state (at home, in the destination, or as a migrant)."""
+    m.people.move(idx, state, m.month)

@@ -1,0 +1,118 @@
+"""Entering the cohort, exploitation and exit, and identification at exit.
+
+Mechanisms 1-2 of EVIDENCE.md: at exit the authorities refer the survivor to assistance,
+deport them without referral, or (colluding officers) hand them back to the trafficker, which
+counts as re-trafficking (IOM-2010 §1.1: a brief exit counts).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.processes.assistance import admit_to_assistance
+from sim.processes.common import retraffic, start_return, to_community
+from sim.states import Cause, Event, Route, State
+
+if TYPE_CHECKING:
+    from sim.model import ReintegrationModel
+
+
+def arrive(m: ReintegrationModel) -> None:
+    """Survivors whose first exit falls in this month join the model at exit."""
+    p = m.people
+    u = m.u("arrival")
+    idx = np.flatnonzero((p.state == State.PENDING) & (p.entry_month == m.month))
+    p.episode[idx] = 1
+    p.international[idx] = p.international_first[idx]
+    _exit(m, idx, u[0, idx])
+
+
+def exploitation(m: ReintegrationModel) -> None:
+    """Survivors in a later episode exit at the exit rate.
+
+    They exit at once if their trafficker was removed (prosecution frees those it exploits).
+    """
+    p = m.people
+    u = m.u("exploitation", k=2)
+    exploited = np.flatnonzero((p.state == State.EXPLOITED) & (p.state_since < m.month))
+    if len(exploited) == 0:
+        return
+    freed = ~m.trafficker_active(p.trafficker[exploited])
+    leaves = freed | (u[0, exploited] < m.p_exit)
+    _exit(m, exploited[leaves], u[1, exploited[leaves]])
+
+
+def _exit(m: ReintegrationModel, idx: np.ndarray, u: np.ndarray) -> None:
+    p = m.people
+    intercepted = u < m.params.survivor.share_exits_intercepted
+    p.exit_cause[idx] = np.where(intercepted, Cause.INTERCEPTION, Cause.ESCAPE)
+    p.exit_month[idx] = m.month
+    m.people.move(idx, State.EXITED, m.month)
+    m.log.record(
+        m.month,
+        idx,
+        Event.EXITED,
+        p.exit_cause[idx],
+        international=p.international[idx],
+        trafficker=p.trafficker[idx],
+    )
+
+
+def identification(m: ReintegrationModel) -> None:
+    """Route everyone who exited this month: handed back, referred and assisted, or not.
+
+    Interceptions (authorities) end in a hand-back with the collusion share (when the
+    trafficker is still active), else in referral with the referral share; escapes reach
+    assistance through NGOs with ``ngo_contact_after_escape``. Referred survivors may decline
+    (distrust) or find no place. Everyone else is deported (intercepted, international),
+    returns on their own, or stays in the destination irregularly.
+    """
+    p, s, auth = m.people, m.params.survivor, m.authority
+    u = m.u("identification", k=5)
+    idx = np.flatnonzero(p.state == State.EXITED)
+    intercepted = p.exit_cause[idx] == Cause.INTERCEPTION
+    back = intercepted & (u[0, idx] < auth.collusion_share) & m.trafficker_active(p.trafficker[idx])
+    hand_back = idx[back]
+    if len(hand_back):
+        p.trust[hand_back] = np.maximum(p.trust[hand_back] - s.trust_loss_after_handback, 0.0)
+        retraffic(
+            m, hand_back, Cause.HANDED_BACK, p.international[hand_back], p.trafficker[hand_back]
+        )
+
+    rest, intercepted = idx[~back], intercepted[~back]
+    referral_p = np.where(intercepted, auth.referral_share, s.ngo_contact_after_escape)
+    referred = u[1, rest] < referral_p
+    m.log.record(
+        m.month,
+        rest[referred],
+        Event.REFERRED,
+        np.where(intercepted[referred], Cause.LAW_ENFORCEMENT, Cause.NGO),
+    )
+    assisted = admit_to_assistance(m, rest[referred], u[2])
+    got = np.zeros(len(rest), dtype=bool)
+    got[np.flatnonzero(referred)[assisted]] = True
+    _route_unassisted(m, rest[~got], intercepted[~got], u)
+
+
+def _route_unassisted(
+    m: ReintegrationModel, idx: np.ndarray, intercepted: np.ndarray, u: np.ndarray
+) -> None:
+    """Deportation (intercepted abroad), self-return, or staying abroad irregularly.
+
+    ``u`` is identification's (5, N) uniforms; rows 3 and 4 are used here.
+    """
+    p, s = m.people, m.params.survivor
+    abroad = p.international[idx]
+    deport = idx[abroad & intercepted]
+    m.log.record(m.month, deport, Event.DEPORTED, Cause.NO_REFERRAL)
+    assessed = u[4, deport] < m.authority.risk_assessment_share
+    start_return(m, deport, Route.DEPORTED, risk_assessed=assessed)
+    escaped_abroad = abroad & ~intercepted
+    goes_home = escaped_abroad & (u[3, idx] < s.self_return_after_escape)
+    start_return(m, idx[goes_home | ~abroad], Route.SELF)
+    stays = idx[escaped_abroad & ~goes_home]
+    p.residency[stays] = False
+    p.right_to_work[stays] = False
+    to_community(m, stays, State.IN_DESTINATION)

@@ -1,0 +1,45 @@
+"""Traffickers' continuing control: threats and debt claims against former victims.
+
+Mechanism 3 of EVIDENCE.md (IOM-2010 §4.4).
+
+A former trafficker who is still active can reach a survivor at home in the trafficker's region
+(or anywhere, through a complicit family) and abroad if it operates in destination countries.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.rates import prob
+from sim.states import COMMUNITY, Cause, Event, Family, Package, State
+
+if TYPE_CHECKING:
+    from sim.model import ReintegrationModel
+
+
+def pressure(m: ReintegrationModel) -> None:
+    """Threat spells start and end; each new spell adds the trafficker's debt claim."""
+    p, t = m.people, m.params.traffickers
+    u = m.u("pressure", k=2)
+    idx = np.flatnonzero(np.isin(p.state, COMMUNITY) & (p.trafficker >= 0))
+    tid = p.trafficker[idx]
+    at_home = p.state[idx] == State.AT_HOME
+    in_reach = m.trafficker_active(tid) & np.where(
+        at_home,
+        (m.trafficker_region[tid] == p.region[idx]) | (p.family[idx] == Family.COMPLICIT),
+        m.trafficker_reach[tid],
+    )
+    threatened = p.threatened[idx]
+    stop = threatened & (~in_reach | (u[0, idx] < prob(t.threat_end_rate_per_month)))
+    p.threatened[idx[stop]] = False
+    start = ~threatened & in_reach & (u[1, idx] < prob(t.threat_rate_per_month))
+    new = idx[start]
+    p.threatened[new] = True
+    legal = (p.package[new] & Package.LEGAL) > 0
+    claim = m.params.survivor.trafficker_debt_claim
+    p.debt[new] += claim * np.where(legal, m.params.services.legal_debt_claim_ratio, 1.0)
+    m.log.record(
+        m.month, new, Event.THREATENED, Cause.FORMER_TRAFFICKER, trafficker=p.trafficker[new]
+    )

@@ -1,0 +1,102 @@
+"""Reintegration: work, debt, recovery, trust, support and monitoring while they last.
+
+Mechanisms 4, 7 and 8 of EVIDENCE.md, and deportation of people abroad without status.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.processes.common import start_return
+from sim.rates import prob
+from sim.states import COMMUNITY, Cause, Event, Package, Route, State
+
+if TYPE_CHECKING:
+    from sim.model import ReintegrationModel
+
+
+def reintegration(m: ReintegrationModel) -> None:
+    """One month of life in the community for everyone at home, in a destination, or abroad."""
+    p, s, sv, pol = m.people, m.params.survivor, m.params.services, m.params.policy
+    u = m.u("reintegration", k=4)
+    idx = np.flatnonzero(np.isin(p.state, COMMUNITY))
+    supported = p.support_left[idx] > 0
+    monitored = p.monitored[idx]
+
+    # Work. At home, local employment programmes scale job-finding; abroad, the right to work.
+    at_home = p.state[idx] == State.AT_HOME
+    rate = np.full(len(idx), s.job_find_rate_per_month)
+    rate *= np.where(
+        at_home,
+        pol.local_employment_ratio,
+        np.where(p.right_to_work[idx], s.destination_job_ratio, s.no_right_to_work_job_ratio),
+    )
+    rate *= np.where(p.low_education[idx], s.low_education_job_ratio, 1.0)
+    rate *= np.where((p.package[idx] & Package.VOCATIONAL) > 0, sv.vocational_job_ratio, 1.0)
+    employed = p.employed[idx]
+    hired = idx[~employed & (u[0, idx] < prob(rate))]
+    fired = idx[employed & (u[0, idx] < prob(s.job_loss_rate_per_month))]
+    p.employed[hired] = True
+    p.employed[fired] = False
+    m.log.record(m.month, hired, Event.EMPLOYED, Cause.NONE)
+    m.log.record(m.month, fired, Event.JOB_LOST, Cause.ECONOMIC)
+
+    # Debt grows while out of work and is repaid from wages.
+    working = p.employed[idx]
+    p.debt[idx[working]] = np.maximum(p.debt[idx[working]] - s.debt_repayment_per_month, 0.0)
+    p.debt[idx[~working]] *= 1.0 + s.debt_growth_per_month
+
+    # Recovery, faster with counselling and care while supported.
+    recovery = s.recovery_rate_per_month * np.where(supported, s.counselling_recovery_ratio, 1.0)
+    needs = p.psychosocial[idx]
+    p.psychosocial[idx[needs & (u[1, idx] < prob(recovery))]] = False
+
+    # A relationship with a support team builds trust (IASC-2021 Enablers).
+    helped = idx[supported | monitored]
+    p.trust[helped] = np.minimum(p.trust[helped] + s.trust_gain_per_supported_month, 1.0)
+
+    _count_down_support(m, idx[supported])
+    _count_down_monitoring(m, idx[monitored])
+
+    # People abroad without status are picked up and deported.
+    irregular = idx[
+        (p.state[idx] != State.AT_HOME) & ~p.right_to_work[idx] & (p.state_since[idx] < m.month)
+    ]
+    deported = irregular[u[2, irregular] < prob(s.irregular_deportation_rate_per_month)]
+    m.log.record(m.month, deported, Event.DEPORTED, Cause.STATUS)
+    start_return(
+        m,
+        deported,
+        Route.DEPORTED,
+        risk_assessed=u[3, deported] < m.authority.risk_assessment_share,
+    )
+
+
+def _count_down_support(m: ReintegrationModel, idx: np.ndarray) -> None:
+    p = m.people
+    p.support_left[idx] -= 1
+    ended = idx[p.support_left[idx] <= 0]
+    m.log.record(m.month, ended, Event.SUPPORT_ENDED, Cause.COMPLETED)
+
+
+def _count_down_monitoring(m: ReintegrationModel, idx: np.ndarray) -> None:
+    """End monitoring whose months ran out, with the policy's extensions.
+
+    Monitoring continues while the survivor is not yet stable
+    (``monitoring_until_stable``, up to ``monitoring_max_months``) or a minor under
+    ``monitor_minors_to_majority`` (IOM-2010 §5.3 handbook).
+    """
+    p, pol = m.people, m.params.policy
+    p.monitoring_left[idx] -= 1
+    p.monitored_months[idx] += 1
+    over = p.monitoring_left[idx] <= 0
+    if pol.monitoring_until_stable:
+        stable = p.employed[idx] & (p.debt[idx] < 1.0)
+        over &= stable | (p.monitored_months[idx] >= pol.monitoring_max_months)
+    if pol.monitor_minors_to_majority:
+        over &= p.age(m.month)[idx] >= 18
+    ended = idx[over]
+    p.monitored[ended] = False
+    m.log.record(m.month, ended, Event.MONITORING_ENDED, Cause.COMPLETED)

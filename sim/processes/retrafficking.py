@@ -1,0 +1,84 @@
+"""Re-trafficking from the community: a monthly hazard built from risk and protective factors.
+
+The hazard is the base rate for where the survivor lives, times the post-exit peak
+(mechanism 1), the individual and situational hazard ratios (mechanisms 3, 4, 6, 8) and the
+protection of support and monitoring while they last (mechanism 7). For a threatened survivor
+the excess hazard from threats is coercion by the former trafficker; the rest is recruitment
+by others: internal recruitment at home, or re-trafficking within the destination country.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.processes.common import recruit_and_retraffic
+from sim.rates import prob
+from sim.states import COMMUNITY, Cause, Family, State
+
+if TYPE_CHECKING:
+    from sim.model import ReintegrationModel
+
+
+def hazard(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
+    """Monthly re-trafficking rate for survivors ``idx`` before threats are applied."""
+    p, s, pol = m.people, m.params.survivor, m.params.policy
+    state = p.state[idx]
+    regular = p.residency[idx] | p.right_to_work[idx]
+    h = np.where(
+        state == State.AT_HOME,
+        s.hazard_home_per_month,
+        np.where(
+            regular,
+            s.hazard_destination_regular_per_month,
+            s.hazard_destination_irregular_per_month,
+        ),
+    )
+    since_exit = m.month - p.exit_month[idx]
+    h = h * (1.0 + (s.early_risk_ratio - 1.0) * 0.5 ** (since_exit / s.early_risk_halflife_months))
+    age = p.age(m.month)[idx]
+    h *= np.where(age < 18, s.hr_minor, np.where(age <= 25, s.hr_age_15_25, 1.0))
+    h *= np.where(p.psychosocial[idx], s.hr_psychosocial, 1.0)
+    h *= np.where(p.substance[idx], s.hr_substance, 1.0)
+    h *= np.where(p.minority[idx], s.hr_minority, 1.0)
+    rejection = 1.0 + (s.hr_family_rejecting - 1.0) * (1.0 - pol.stigma_reduction)
+    family = p.family[idx]
+    h *= np.where(
+        family == Family.REJECTING,
+        rejection,
+        np.where(family == Family.COMPLICIT, s.hr_family_complicit, 1.0),
+    )
+    h *= np.where(p.employed[idx], 1.0, s.hr_unemployed)
+    h *= np.where(p.debt[idx] >= 1.0, s.hr_in_debt, 1.0)
+    h *= np.where(p.support_left[idx] > 0, s.hr_supported, 1.0)
+    h *= np.where(p.monitored[idx], s.hr_monitored, 1.0)
+    return h
+
+
+def retrafficking(m: ReintegrationModel) -> None:
+    """Draw this month's re-trafficking from the community and match it to traffickers."""
+    p, s = m.people, m.params.survivor
+    u = m.u("retrafficking", k=1)
+    u_rec = m.u("recruitment", k=2)
+    idx = np.flatnonzero(np.isin(p.state, COMMUNITY) & (p.state_since < m.month))
+    h = hazard(m, idx)
+    threatened = p.threatened[idx]
+    p_total = prob(h * np.where(threatened, s.hr_threatened, 1.0))
+    p_coerced = np.where(threatened, p_total * (1.0 - 1.0 / s.hr_threatened), 0.0)
+    draw = u[0, idx]
+    coerced = idx[draw < p_coerced]
+    recruited = idx[(draw >= p_coerced) & (draw < p_total)]
+
+    former = p.trafficker[coerced]
+    intl = m.trafficker_reach[former] if len(former) else np.zeros(0, dtype=bool)
+    recruit_and_retraffic(m, coerced, Cause.FORMER_TRAFFICKER, intl, u_rec, former_only=True)
+
+    home = p.state[recruited] == State.AT_HOME
+    recruit_and_retraffic(
+        m, recruited[home], Cause.INTERNAL_RECRUITMENT, np.zeros(int(home.sum()), dtype=bool), u_rec
+    )
+    recruit_and_retraffic(
+        m, recruited[~home], Cause.IN_DESTINATION, np.ones(int((~home).sum()), dtype=bool), u_rec
+    )

@@ -1,0 +1,26 @@
+"""The one place where rates become per-step probabilities.
+
+Parameters named ``*_rate_per_month`` or ``*_per_month`` are rates of a Poisson process; the
+model steps one month at a time, so the chance of at least one event in a step is
+``1 - exp(-rate * months)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+#: Length of one model step.
+STEP_MONTHS = 1.0
+
+
+def prob(rate: ArrayLike, months: float = STEP_MONTHS) -> NDArray[np.float64]:
+    """Probability of at least one event in ``months`` for a Poisson rate per month.
+
+    Example:
+        >>> float(prob(0.0))
+        0.0
+        >>> round(float(prob(np.log(2))), 6)
+        0.5
+    """
+    return -np.expm1(-np.asarray(rate, dtype=float) * months)

@@ -1,0 +1,100 @@
+"""Run the model and package what it produced: ``sim.run(params, seed) -> Result``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sim.model import ReintegrationModel
+from sim.parameters import Params
+
+
+@dataclass
+class Result:
+    """Everything one run produced.
+
+    Attributes:
+        params: The parameters of the run.
+        seed: Its seed.
+        events: The event log (see :mod:`sim.events`), one row per transition.
+        people: One row per survivor: cohort attributes and final state
+            (see :class:`sim.people.People`).
+        monthly: One row per month: survivors in each state, in support, waiting, monitored,
+            threatened, employed, and active traffickers.
+        traffickers: One row per trafficker: region, reach, whether and when removed, number
+            of people exploited.
+    """
+
+    params: Params
+    seed: int
+    events: pd.DataFrame
+    people: pd.DataFrame
+    monthly: pd.DataFrame
+    traffickers: pd.DataFrame = field(repr=False)
+
+    @property
+    def months(self) -> int:
+        """Number of months simulated."""
+        return len(self.monthly)
+
+
+def run(
+    params: Params | None = None,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Simulate one cohort over the horizon.
+
+    Args:
+        params: Parameters; defaults when None.
+        seed: Seed; the same seed gives the same result, bit for bit.
+        progress: Called as ``progress(month_done, months)`` after each month.
+
+    Returns:
+        The run's :class:`Result`.
+
+    Example:
+        >>> from sim import Params, run
+        >>> small = Params().with_overrides({"cohort.n_survivors": 200, "run.horizon_months": 24})
+        >>> result = run(small, seed=1)
+        >>> result.months, len(result.people)
+        (24, 200)
+    """
+    params = params or Params()
+    model = ReintegrationModel(params, seed)
+    months = params.run.horizon_months
+    for done in range(1, months + 1):
+        model.step()
+        if progress is not None:
+            progress(done, months)
+    return collect(model)
+
+
+def collect(model: ReintegrationModel) -> Result:
+    """Package a model's state and log as a :class:`Result`."""
+    monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    monthly.insert(0, "month", range(len(monthly)))
+    traffickers = pd.DataFrame(
+        {
+            "trafficker": [t.index for t in model.traffickers],
+            "region": [t.region for t in model.traffickers],
+            "reach_destination": [t.reach_destination for t in model.traffickers],
+            "active": [t.active for t in model.traffickers],
+            "removed_month": [
+                t.removed_month if t.removed_month is not None else -1 for t in model.traffickers
+            ],
+            "people_exploited": [len(t.exploited) for t in model.traffickers],
+        }
+    )
+    people = pd.DataFrame(model.people.as_columns())
+    people.index.name = "survivor"
+    return Result(
+        params=model.params,
+        seed=model.seed,
+        events=model.log.to_frame(),
+        people=people,
+        monthly=monthly,
+        traffickers=traffickers,
+    )
