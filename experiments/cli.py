@@ -120,31 +120,37 @@ def list_params(
     uncertain: Annotated[
         bool, typer.Option(help="Only parameters without a direct source.")
     ] = False,
-    markdown: Annotated[bool, typer.Option(help="Print the Markdown reference instead.")] = False,
-    toml: Annotated[
-        bool, typer.Option(help="Print all defaults as a TOML parameter file.")
-    ] = False,
+    output: Annotated[
+        str, typer.Option("--format", help="table, csv, markdown (the docs' reference) or toml.")
+    ] = "table",
 ) -> None:
     """List every parameter with its unit, valid range, default and source."""
+    import pandas as pd
+
     from sim.parameters import markdown_reference
 
-    if markdown:
+    with user_errors():
+        if output not in ("table", "csv", "markdown", "toml"):
+            raise InputError(
+                f"--format must be one of table, csv, markdown, toml (got {output!r})."
+            )
+    rows = [r for r in parameter_table() if r["uncertain"] or not uncertain]
+    if output == "markdown":
         print(markdown_reference(), end="")
-        return
-    if toml:
+    elif output == "toml":
         print(Params().to_toml(), end="")
-        return
-    table = Table(title="Parameters (* = uncertain: calibrated or varied)", show_lines=False)
-    for col in ("name", "default", "unit", "valid", "source"):
-        table.add_column(col, overflow="fold")
-    for row in parameter_table():
-        if uncertain and not row["uncertain"]:
-            continue
-        star = " *" if row["uncertain"] else ""
-        table.add_row(
-            row["name"] + star, str(row["default"]), row["unit"], row["range"], row["source"]
-        )
-    console.print(table)
+    elif output == "csv":
+        print(pd.DataFrame(rows).drop(columns="value").to_csv(index=False), end="")
+    else:
+        table = Table(title="Parameters (* = uncertain: calibrated or varied)")
+        for col in ("name", "default", "unit", "valid", "source"):
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            star = " *" if row["uncertain"] else ""
+            table.add_row(
+                row["name"] + star, str(row["default"]), row["unit"], row["range"], row["source"]
+            )
+        console.print(table)
 
 
 def print_summary(result: sim.Result) -> None:

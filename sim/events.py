@@ -56,7 +56,7 @@ class EventLog:
         month: int,
         who: NDArray[np.intp],
         event: Event,
-        cause: Cause | NDArray[np.int8] = Cause.NONE,
+        cause: Cause | NDArray[np.int8],
         *,
         international: ArrayLike | None = None,
         trafficker: ArrayLike | None = None,

@@ -84,6 +84,8 @@ class Cause(IntEnum):
     ORIGIN = 24
     ECONOMIC = 25
     STATUS = 26
+    JOB_SEARCH = 27
+    JOB_PLACEMENT = 28
 
 
 #: Causes of re-trafficking: the pathways reported by the ``pathways`` outputs.

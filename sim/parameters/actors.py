@@ -44,7 +44,7 @@ class TraffickerParams(Group):
         0.03,
         unit="rate per month",
         ge=0,
-        le=5,
+        le=50,
         uncertain=True,
         source="IOM-2010 §4.4 (threats to the person or family, e.g. a younger sister)",
         description="Rate at which a former trafficker in reach starts threatening a survivor.",
@@ -53,7 +53,7 @@ class TraffickerParams(Group):
         0.15,
         unit="rate per month",
         ge=0,
-        le=5,
+        le=50,
         source="assumption: threats come in spells lasting months",
         description="Rate at which a spell of threats ends.",
     )
@@ -61,7 +61,7 @@ class TraffickerParams(Group):
         0.01,
         unit="rate per month",
         ge=0,
-        le=5,
+        le=50,
         source="assumption: prosecution is rare (IOM-2010 §6 calls for tougher penalties)",
         description="Rate at which a trafficker is removed (prosecuted or stops).",
     )

@@ -21,7 +21,7 @@ class SurvivorParams(Group):
         0.15,
         unit="rate per month",
         ge=0.001,
-        le=5,
+        le=50,
         uncertain=True,
         source="assumption: second episodes last months (IOM-2010 §5.1, endnote 26 gives no dates)",
         description="Rate of exit from a later exploitation episode (mean length 1/rate).",
@@ -104,7 +104,7 @@ class SurvivorParams(Group):
         0.15,
         unit="rate per month",
         ge=0,
-        le=5,
+        le=50,
         uncertain=True,
         source="IOM-2010 §5.3.7 (5 of 79 cut contact during assistance)",
         description="Rate of leaving assistance early for someone with no trust (scales with "
@@ -131,7 +131,7 @@ class SurvivorParams(Group):
         0.04,
         unit="rate per month",
         ge=0,
-        le=5,
+        le=50,
         uncertain=True,
         source="IOM-2010 §4.5 (most unemployed on return; 16 of 19 no better off)",
         description="Rate of finding regular work at home for a person with average skills.",
@@ -140,7 +140,7 @@ class SurvivorParams(Group):
         0.03,
         unit="rate per month",
         ge=0,
-        le=5,
+        le=50,
         source="assumption: precarious, irregular work is often lost (IOM-2010 §4.5)",
         description="Rate of losing work.",
     )
@@ -196,7 +196,7 @@ class SurvivorParams(Group):
         0.02,
         unit="rate per month",
         ge=0,
-        le=5,
+        le=50,
         source="assumption: psychological recovery takes years without support",
         description="Rate at which psychosocial needs resolve without counselling.",
     )
@@ -213,7 +213,7 @@ class SurvivorParams(Group):
         0.002,
         unit="rate per month",
         ge=0,
-        le=5,
+        le=50,
         uncertain=True,
         source="IOM-2010 §4.5 (people re-migrate through irregular channels for lack of work)",
         description="Base rate of deciding to migrate again for someone employed, debt-free, "
@@ -264,7 +264,7 @@ class SurvivorParams(Group):
         0.03,
         unit="rate per month",
         ge=0,
-        le=5,
+        le=50,
         source="assumption: people without status are picked up and deported",
         description="Rate of deportation for people living irregularly in a destination.",
     )

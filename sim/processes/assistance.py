@@ -20,6 +20,8 @@ from sim.states import Cause, Event, Package, Place, Route, State
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
 
+_PLACE_CAUSE = {Place.ORIGIN: Cause.ORIGIN, Place.DESTINATION: Cause.DESTINATION}
+
 
 def admit_to_assistance(
     m: ReintegrationModel, idx: NDArray[np.intp], u_decline: NDArray[np.float64]
@@ -126,7 +128,7 @@ def start_reintegration(
     placed = ((p.package[idx] & Package.JOB_PLACEMENT) > 0) & (u[0] < sv.job_placement_success)
     hired = idx[placed & ~p.employed[idx]]
     p.employed[hired] = True
-    m.log.record(m.month, hired, Event.EMPLOYED, Cause.NONE)
+    m.log.record(m.month, hired, Event.EMPLOYED, Cause.JOB_PLACEMENT)
 
     if pol.reintegration_support_months > 0:
         p.waiting_since[idx] = m.month
@@ -135,7 +137,7 @@ def start_reintegration(
             m.month,
             idx,
             Event.SUPPORT_WAITING,
-            Cause.ORIGIN if place == Place.ORIGIN else Cause.DESTINATION,
+            _PLACE_CAUSE[place],
         )
 
     minor = p.age(m.month)[idx] < 18
@@ -147,7 +149,7 @@ def start_reintegration(
     p.monitored[monitored] = True
     p.monitoring_left[monitored] = pol.monitoring_months
     p.monitored_months[monitored] = 0
-    m.log.record(m.month, monitored, Event.MONITORING_STARTED, Cause.NONE)
+    m.log.record(m.month, monitored, Event.MONITORING_STARTED, _PLACE_CAUSE[place])
 
 
 def allocate_support(m: ReintegrationModel) -> None:
@@ -165,4 +167,4 @@ def allocate_support(m: ReintegrationModel) -> None:
         service.in_use += len(admitted)
         p.waiting_since[admitted] = -1
         p.support_left[admitted] = m.params.policy.reintegration_support_months
-        m.log.record(m.month, admitted, Event.SUPPORT_STARTED, Cause.NONE)
+        m.log.record(m.month, admitted, Event.SUPPORT_STARTED, _PLACE_CAUSE[place])

@@ -174,7 +174,7 @@ def start_return(
     if len(idx) == 0:
         return
     p = m.people
-    end_services(m, idx, Cause.NONE)
+    end_services(m, idx, _RETURN_CAUSE[route])
     p.route[idx] = route
     p.first_route[idx] = np.where(p.first_route[idx] < 0, route, p.first_route[idx])
     p.risk_assessed[idx] = risk_assessed

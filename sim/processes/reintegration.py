@@ -40,7 +40,7 @@ def reintegration(m: ReintegrationModel) -> None:
     fired = idx[employed & (u[0, idx] < prob(s.job_loss_rate_per_month))]
     p.employed[hired] = True
     p.employed[fired] = False
-    m.log.record(m.month, hired, Event.EMPLOYED, Cause.NONE)
+    m.log.record(m.month, hired, Event.EMPLOYED, Cause.JOB_SEARCH)
     m.log.record(m.month, fired, Event.JOB_LOST, Cause.ECONOMIC)
 
     # Debt grows while out of work and is repaid from wages.

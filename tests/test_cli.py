@@ -1,0 +1,86 @@
+"""The retraffic command line: summaries, parameter listing, and clear errors on bad input."""
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from experiments.cli import app
+from sim.parameters import names
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_run_prints_true_and_observed_summary(tmp_path):
+    out = tmp_path / "events.parquet"
+    result = invoke(
+        "run", "--survivors", "500", "--months", "36", "--seed", "2", "--events", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert "12 months of exit" in result.output
+    assert "first to second assistance" in result.output
+    events = pd.read_parquet(out)
+    assert {"month", "survivor", "event", "cause"} <= set(events.columns)
+
+
+def test_params_lists_every_parameter():
+    result = invoke("params", "--format", "csv")
+    assert result.exit_code == 0
+    listed = [line.split(",")[0] for line in result.output.splitlines()[1:]]
+    assert listed == list(names())
+
+
+def test_params_table_shows_sources():
+    result = invoke("params", "--uncertain")
+    assert result.exit_code == 0
+    assert "IOM-2010" in result.output
+
+
+def test_bad_params_format_exits_2():
+    result = invoke("params", "--format", "xml")
+    assert result.exit_code == 2
+    assert "--format must be one of" in result.output
+
+
+def test_params_toml_is_a_valid_parameter_file(tmp_path):
+    from sim import Params
+
+    result = invoke("params", "--format", "toml")
+    assert Params.from_toml(result.output) == Params()
+
+
+def test_out_of_range_flag_exits_2_with_one_sentence():
+    result = invoke("run", "--months", "0")
+    assert result.exit_code == 2
+    assert "run.horizon_months must be a whole number from 1 to 600 (got 0)." in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_setting_exits_2():
+    result = invoke("run", "--set", "policy.monitorin=3")
+    assert result.exit_code == 2
+    assert "policy.monitorin is not a parameter" in result.output
+
+
+def test_malformed_setting_exits_2():
+    result = invoke("run", "--set", "monitoring")
+    assert result.exit_code == 2
+    assert "--set takes NAME=VALUE" in result.output
+
+
+def test_missing_params_file_exits_2(tmp_path):
+    result = invoke("run", "--params", str(tmp_path / "nope.toml"))
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+
+
+def test_bad_value_in_params_file_exits_2(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text("[policy]\nmonitoring_months = 999\n")
+    result = invoke("run", "--params", str(path))
+    assert result.exit_code == 2
+    assert (
+        "policy.monitoring_months must be a whole number from 0 to 240 (got 999)." in result.output
+    )
