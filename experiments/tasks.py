@@ -1,0 +1,124 @@
+"""One simulation run of an experiment, and the small outcome tables it keeps.
+
+A task is (scenario, replicate, seed, parameters). It runs anywhere (this process, a process
+pool, a Dask worker) and returns the same tables bit for bit, because everything random comes
+from its seed. Replicate ``k`` of every scenario gets the same seed (common random numbers), so
+scenario differences are not swamped by noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import sim
+from sim import observation, outcomes
+from sim.outcomes import kaplan_meier
+from sim.states import Route
+
+#: Tables each run stores, in the order written.
+TABLES = ("headline", "curve", "subgroups", "pathways", "observed")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run: which scenario, which replicate, its seed and resolved parameters."""
+
+    scenario: str
+    replicate: int
+    seed: int
+    params: sim.Params
+
+
+def replicate_seed(seed: int, replicate: int) -> int:
+    """The seed of replicate ``replicate`` under the experiment seed (same for all scenarios)."""
+    return int(np.random.SeedSequence([seed, replicate]).generate_state(1, np.uint64)[0] >> 1)
+
+
+def subgroup_masks(people: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Who is in each reported subgroup.
+
+    Age is at first exit (the sources give age at assistance, not at recruitment), so "minor"
+    means under 18 at first exit. Return-route groups depend on what happened after exit, which
+    policies change: compare them with that in mind.
+    """
+    age = people["age_at_entry"].to_numpy()
+    route = people["first_route"].to_numpy()
+    intl = people["international_first"].to_numpy()
+    return {
+        "all": np.ones(len(people), dtype=bool),
+        "minor at first exit": age < 18,
+        "aged 15-25 at first exit": (age >= 15) & (age <= 25),
+        "international first episode": intl,
+        "internal first episode": ~intl,
+        "deported on first return": route == Route.DEPORTED,
+        "assisted return": route == Route.ASSISTED,
+    }
+
+
+def run_task(task: Task) -> dict[str, pd.DataFrame]:
+    """Run one task and return its outcome tables (each with scenario and replicate columns)."""
+    result = sim.run(task.params, seed=task.seed)
+    tables = summarise(result)
+    for frame in tables.values():
+        frame.insert(0, "replicate", task.replicate)
+        frame.insert(0, "scenario", task.scenario)
+    return tables
+
+
+def summarise(result: sim.Result) -> dict[str, pd.DataFrame]:
+    """The outcome tables an experiment keeps of one run."""
+    people = result.people
+    n = len(people)
+    incidence = outcomes.incidence_at(result)
+    services = outcomes.service_months(result)
+    stats = observation.observed_statistics(result)
+    lookup = stats.set_index(["target", "statistic"])["value"]
+    events = result.events
+    headline = pd.DataFrame(
+        [
+            {
+                "seed": result.seed,
+                "survivors": n,
+                "months": result.months,
+                **{f"retrafficked_{m}m": v for m, v in incidence.items()},
+                "retrafficking_events": int((events["event"] == "RETRAFFICKED").sum()),
+                "people_retrafficked": int((people["first_retraffic_month"] >= 0).sum()),
+                **{f"service_months_{k}": v for k, v in services.items()},
+                "observed_cases_per_assisted": lookup[
+                    ("T2", "recorded re-trafficking cases per assisted")
+                ],
+                "observed_months_first_to_second": lookup[
+                    ("T1", "mean months first to second assistance")
+                ],
+                "twice_assisted": lookup[("T2", "twice-assisted cases")],
+            }
+        ]
+    )
+
+    t = outcomes.time_to_retrafficking(result)
+    window = min(60, result.months)
+    in_cohort = people.loc[t["survivor"]]
+    rows = []
+    for name, mask in subgroup_masks(in_cohort).items():
+        curve = kaplan_meier(
+            t["months"].to_numpy()[mask], t["retrafficked"].to_numpy()[mask], window
+        )
+        rows.append(
+            {
+                "subgroup": name,
+                "survivors": int(mask.sum()),
+                "retrafficked_60m": float(curve[window]) if mask.any() else np.nan,
+            }
+        )
+    pathways = outcomes.pathways(result).rename(columns={"all": "events", "first": "first"})
+    pathways["pathway"] = pathways["pathway"].astype(str)
+    return {
+        "headline": headline,
+        "curve": outcomes.incidence_curve(result),
+        "subgroups": pd.DataFrame(rows),
+        "pathways": pathways,
+        "observed": stats,
+    }
