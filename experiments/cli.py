@@ -163,7 +163,7 @@ def scenarios_list() -> None:
     from scenarios.loader import available, load
 
     table = Table(title="Shipped scenarios (scenarios/*.toml)")
-    table.add_column("name")
+    table.add_column("name", no_wrap=True)
     table.add_column("title")
     table.add_column("levers changed", justify="right")
     for name in available():
@@ -347,9 +347,13 @@ def print_comparison(result: Any) -> None:
     console.print(table)
     console.print(
         "Route subgroups (deported, assisted return) are defined after exit, so a policy that "
-        "changes routes also changes who is in them."
+        "changes routes also changes who is in them.",
+        soft_wrap=True,
     )
-    console.print(f"Results: {result.store.root} ({result.ran} runs made, {result.reused} reused)")
+    console.print(
+        f"Results: {result.store.root} ({result.ran} runs made, {result.reused} reused)",
+        soft_wrap=True,
+    )
 
 
 def fmt_interval(

@@ -86,6 +86,7 @@ def run_scenarios(
         output = Path("results") / f"{experiment}-{'_vs_'.join(names)}-{digest.hexdigest()[:8]}"
     store = ResultsStore(output)
     store.check_compatible(settings)
+    store.clean_partial()
     started = datetime.now(UTC).isoformat(timespec="seconds")
     old = store.read_manifest() or {}
     manifest = {

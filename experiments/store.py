@@ -72,6 +72,19 @@ class ResultsStore:
         """The folder of one run."""
         return self.root / "runs" / scenario / f"r{replicate:04d}"
 
+    def clean_partial(self) -> int:
+        """Remove half-written run folders left by a killed process; returns how many."""
+        stale = list(self.root.glob("runs/*/.r*"))
+        for folder in stale:
+            shutil.rmtree(folder, ignore_errors=True)
+        return len(stale)
+
+    def finished(self) -> list[tuple[str, int]]:
+        """Every stored run as (scenario, replicate), sorted."""
+        return sorted(
+            (d.parent.name, int(d.name[1:])) for d in self.root.glob("runs/*/r*") if d.is_dir()
+        )
+
     def has(self, scenario: str, replicate: int) -> bool:
         """Whether a run finished and was stored."""
         return self.run_dir(scenario, replicate).is_dir()

@@ -117,8 +117,7 @@ def _load(name_or_path: str | Path, chain: tuple[Path, ...]) -> Scenario:
             if "cycle" in str(err) or str(err).startswith(path.name):
                 raise
             raise ScenarioError(
-                f"{where('extends')}: extends = {data['extends']!r}, which cannot be loaded: "
-                f"{err}"
+                f"{where('extends')}: extends = {data['extends']!r}, which cannot be loaded: {err}"
             ) from None
 
     own = _flatten(data.get("overrides", {}))

@@ -84,3 +84,52 @@ def test_bad_value_in_params_file_exits_2(tmp_path):
     assert (
         "policy.monitoring_months must be a whole number from 0 to 240 (got 999)." in result.output
     )
+
+
+def test_compare_prints_tables_and_reuses_results(tmp_path):
+    args = [
+        "compare",
+        "baseline",
+        "longer_monitoring",
+        "--replicates",
+        "2",
+        "--survivors",
+        "300",
+        "--months",
+        "24",
+        "--workers",
+        "1",
+        "--output",
+        str(tmp_path),
+    ]
+    first = invoke(*args)
+    assert first.exit_code == 0, first.output
+    assert "Who benefits" in first.output and "(4 runs made, 0 reused)" in first.output
+    again = invoke(*args)
+    assert "(0 runs made, 4 reused)" in again.output
+
+
+def test_compare_needs_two_scenarios():
+    result = invoke("compare", "baseline")
+    assert result.exit_code == 2
+    assert "at least two scenarios" in result.output
+
+
+def test_compare_unreachable_scheduler_exits_2(tmp_path):
+    result = invoke(
+        "compare",
+        "baseline",
+        "residency",
+        "--replicates",
+        "1",
+        "--survivors",
+        "50",
+        "--months",
+        "6",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        "--output",
+        str(tmp_path),
+    )
+    assert result.exit_code == 2
+    assert "Dask scheduler" in result.output

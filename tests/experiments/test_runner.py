@@ -1,0 +1,144 @@
+"""The runner: identical results on any executor, resumable after a kill, correct pairing."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.compare import comparison, paired, run_scenarios, summarise
+from experiments.store import ResultsStore, StoreMismatch
+from experiments.tasks import TABLES, replicate_seed
+
+SMALL = {"replicates": 3, "survivors": 300, "months": 24}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def stored(path):
+    store = ResultsStore(path)
+    return {t: store.load(t) for t in TABLES}
+
+
+def test_same_results_with_one_worker_two_workers_and_dask(tmp_path):
+    from distributed import LocalCluster
+
+    scenarios = ["baseline", "residency"]
+    run_scenarios(scenarios, workers=1, output=tmp_path / "one", **SMALL)
+    run_scenarios(scenarios, workers=2, output=tmp_path / "two", **SMALL)
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        run_scenarios(
+            scenarios, scheduler=cluster.scheduler_address, output=tmp_path / "dask", **SMALL
+        )
+    one, two, dask = (stored(tmp_path / d) for d in ("one", "two", "dask"))
+    for table in TABLES:
+        assert len(one[table]) > 0
+        pd.testing.assert_frame_equal(one[table], two[table])
+        pd.testing.assert_frame_equal(one[table], dask[table])
+
+
+def test_replicate_k_shares_its_seed_across_scenarios(tmp_path):
+    run_scenarios(["baseline", "anti_collusion"], workers=1, output=tmp_path, **SMALL)
+    head = ResultsStore(tmp_path).load("headline")
+    seeds = head.pivot(index="replicate", columns="scenario", values="seed")
+    assert (seeds["baseline"] == seeds["anti_collusion"]).all()
+    assert seeds["baseline"].tolist() == [replicate_seed(1, k) for k in range(3)]
+
+
+def test_killed_comparison_resumes_without_redoing_or_losing_runs(tmp_path):
+    out = tmp_path / "res"
+    code = (
+        "from experiments.compare import run_scenarios\n"
+        f"run_scenarios(['baseline', 'residency'], replicates=40, survivors=400, months=24, "
+        f"workers=1, output={str(out)!r})\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env)
+    deadline = time.time() + 120
+    store = ResultsStore(out)
+    while len(store.finished()) < 4 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    before = store.finished()
+    assert 4 <= len(before) < 80, "the kill must land mid-way"
+    stamps = {r: os.stat(store.run_dir(*r) / "headline.parquet").st_mtime_ns for r in before}
+
+    _, _, ran, reused = run_scenarios(
+        ["baseline", "residency"], replicates=40, survivors=400, months=24, workers=1, output=out
+    )
+    assert reused == len(before) and ran == 80 - len(before)
+    assert len(store.finished()) == 80
+    for run, stamp in stamps.items():
+        assert os.stat(store.run_dir(*run) / "headline.parquet").st_mtime_ns == stamp
+    assert not list(out.glob("runs/*/.r*")), "no half-written run is left behind"
+
+
+def test_rerun_reuses_every_stored_run(tmp_path):
+    first = comparison(["baseline", "safe_migration"], workers=1, output=tmp_path, **SMALL)
+    again = comparison(["baseline", "safe_migration"], workers=1, output=tmp_path, **SMALL)
+    assert (first.ran, first.reused) == (6, 0)
+    assert (again.ran, again.reused) == (0, 6)
+    pd.testing.assert_frame_equal(first.summary, again.summary)
+
+
+def test_store_refuses_runs_with_different_settings(tmp_path):
+    run_scenarios(["baseline", "residency"], workers=1, output=tmp_path, **SMALL)
+    with pytest.raises(StoreMismatch, match="different scenarios"):
+        run_scenarios(
+            ["baseline", "residency"], workers=1, output=tmp_path, **{**SMALL, "survivors": 301}
+        )
+
+
+def test_paired_differences_on_a_hand_built_table():
+    headline = pd.DataFrame(
+        {
+            "scenario": ["base", "base", "base", "pol", "pol", "pol"],
+            "replicate": [0, 1, 2, 0, 1, 2],
+            "value": [0.30, 0.20, 0.40, 0.25, 0.18, 0.31],
+        }
+    )
+    diff = paired(headline, "value", "base")
+    pol = diff[diff["scenario"] == "pol"].sort_values("replicate")["diff"].to_numpy()
+    assert np.allclose(pol, [-0.05, -0.02, -0.09])
+    base = diff[diff["scenario"] == "base"]["diff"].to_numpy()
+    assert np.allclose(base, 0.0)
+
+
+def test_summary_on_a_hand_built_table():
+    rows = []
+    for scenario, inc, events, cost in (
+        ("base", [0.3, 0.2], [300, 200], [1000, 1000]),
+        ("pol", [0.2, 0.1], [200, 150], [3000, 3000]),
+    ):
+        for k in range(2):
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "replicate": k,
+                    "survivors": 1000,
+                    "retrafficked_12m": inc[k],
+                    "retrafficked_24m": inc[k],
+                    "retrafficked_60m": inc[k],
+                    "retrafficking_events": events[k],
+                    "service_months_total": cost[k],
+                    "observed_cases_per_assisted": 0.01,
+                    "observed_months_first_to_second": 20.0,
+                }
+            )
+    table = summarise(pd.DataFrame(rows), "base", order=["base", "pol"]).set_index(
+        ["scenario", "measure"]
+    )
+    assert table.loc[("pol", "difference_60m"), "estimate"] == pytest.approx(-0.1)
+    assert table.loc[("pol", "cases_averted_per_1000"), "estimate"] == pytest.approx(75.0)
+    # averted 75 per cohort of 1,000 on average for 2,000 extra service-months
+    assert table.loc[("pol", "averted_per_1000_service_months"), "estimate"] == pytest.approx(
+        75 / 2000 * 1000
+    )
+    assert table.loc[("base", "retrafficked_60m"), "estimate"] == pytest.approx(0.25)
