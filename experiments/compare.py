@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 import sim
+from calibration.posterior import draw_for, fingerprint, read_posterior
+from calibration.posterior import resolve as resolve_posterior
 from experiments.executors import execute
 from experiments.store import ResultsStore, git_revision
 from experiments.tasks import Task, replicate_seed, run_task
@@ -56,9 +58,14 @@ def run_scenarios(
     output: str | Path | None = None,
     experiment: str = "compare",
     base: Params | None = None,
+    posterior: str | Path | None = "default",
     on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Scenario], ResultsStore, int, int]:
     """Run (or reuse) every scenario x replicate and store the results.
+
+    With a posterior (the shipped ``default`` unless ``None``/``"none"``), replicate ``k``
+    uses one weighted draw of the calibrated parameters, the same draw in every scenario;
+    the scenario's own overrides apply on top, so a policy lever always wins over a draw.
 
     Returns:
         The loaded scenarios, the store, and how many runs were run and reused.
@@ -76,10 +83,19 @@ def run_scenarios(
         size["run.horizon_months"] = months
     base = (base or Params()).with_overrides(size)
     params = {s.name: s.params(base) for s in loaded}
+    posterior_path = resolve_posterior(posterior)
+    draws = read_posterior(posterior_path)[0] if posterior_path is not None else None
+
+    def replicate_params(scenario: Scenario, replicate: int) -> tuple[int, Params]:
+        if draws is None:
+            return -1, params[scenario.name]
+        index, values = draw_for(draws, replicate_seed(seed, replicate))
+        return index, scenario.params(base.with_overrides(values))
 
     settings = {
         "seed": seed,
         "scenarios": {n: p.to_flat() for n, p in params.items()},
+        "posterior": fingerprint(posterior_path),
     }
     if output is None:
         digest = hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode())
@@ -111,6 +127,7 @@ def run_scenarios(
             "pandas": pd.__version__,
             "mesa": _version("mesa"),
         },
+        "posterior": str(posterior_path) if posterior_path else "none",
         "git_revision": git_revision(),
         "started": old.get("started", started),
         "last_started": started,
@@ -118,12 +135,12 @@ def run_scenarios(
     }
     store.write_manifest(manifest)
 
-    tasks = [
-        Task(s.name, k, replicate_seed(seed, k), params[s.name])
-        for k in range(replicates)
-        for s in loaded
-        if not store.has(s.name, k)
-    ]
+    tasks = []
+    for k in range(replicates):
+        for s in loaded:
+            if not store.has(s.name, k):
+                draw, replicate_params_k = replicate_params(s, k)
+                tasks.append(Task(s.name, k, replicate_seed(seed, k), replicate_params_k, draw))
     total = replicates * len(loaded)
     reused = total - len(tasks)
     done = reused
@@ -149,6 +166,7 @@ def compare(
     workers: int | None = None,
     scheduler: str | None = None,
     output: str | Path | None = None,
+    posterior: str | Path | None = "default",
     on_progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Compare scenarios against the first one; returns the tidy summary table.
@@ -165,6 +183,7 @@ def compare(
         workers=workers,
         scheduler=scheduler,
         output=output,
+        posterior=posterior,
         on_progress=on_progress,
     ).summary
 

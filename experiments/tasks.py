@@ -30,6 +30,8 @@ class Task:
     replicate: int
     seed: int
     params: sim.Params
+    #: Row of the posterior this run's calibrated parameters come from (-1: defaults).
+    draw: int = -1
 
 
 def replicate_seed(seed: int, replicate: int) -> int:
@@ -62,6 +64,7 @@ def run_task(task: Task) -> dict[str, pd.DataFrame]:
     """Run one task and return its outcome tables (each with scenario and replicate columns)."""
     result = sim.run(task.params, seed=task.seed)
     tables = summarise(result)
+    tables["headline"].insert(0, "draw", task.draw)
     for frame in tables.values():
         frame.insert(0, "replicate", task.replicate)
         frame.insert(0, "scenario", task.scenario)

@@ -176,14 +176,14 @@ def statistics(recs: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame) -
     left = case_events["event"] == "ASSISTANCE_LEFT"
     add(
         "T10",
-        "declined assistance or monitoring",
-        case_events.loc[declined, "survivor"].nunique(),
+        "share declined assistance or monitoring",
+        _ratio(case_events.loc[declined, "survivor"].nunique(), len(cases)),
         len(cases),
     )
     add(
         "T10",
-        "cut contact during assistance",
-        case_events.loc[left, "survivor"].nunique(),
+        "share cut contact during assistance",
+        _ratio(case_events.loc[left, "survivor"].nunique(), len(cases)),
         len(cases),
     )
     return pd.DataFrame(rows, columns=["target", "statistic", "value", "n"])

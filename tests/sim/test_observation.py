@@ -99,7 +99,8 @@ def test_statistics_on_hand_built_log():
     assert stat(table, "T8", "share with financial") == 0.0
     assert stat(table, "T8", "share with assisted voluntary return") == 1.0
     assert stat(table, "T9", "residency after first episode") == 0
-    assert stat(table, "T10", "declined assistance or monitoring") == 0
+    assert stat(table, "T10", "share declined assistance or monitoring") == 0.0
+    assert stat(table, "T10", "share cut contact during assistance") == 0.0
 
 
 def test_observed_statistics_of_a_run_are_reproducible():

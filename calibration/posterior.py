@@ -1,0 +1,107 @@
+"""Posterior files: weighted parameter draws, their summary, and sampling one per replicate.
+
+A posterior is a Parquet file with one column per calibrated parameter (dotted names), a
+``weight`` column summing to 1, and the fit's metadata (seed, simulations, final epsilon,
+targets) in the file's key-value metadata. ``calibration/posterior/default.parquet`` ships with
+the package; comparisons use it unless told ``--posterior none``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.parameters import ParameterError, Params
+
+POSTERIOR_DIR = Path(__file__).resolve().parent / "posterior"
+DEFAULT = POSTERIOR_DIR / "default.parquet"
+
+
+def write_posterior(draws: pd.DataFrame, path: Path, meta: dict[str, Any]) -> None:
+    """Write draws and metadata atomically."""
+    table = pa.Table.from_pandas(draws, preserve_index=False)
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), b"retrafficking": json.dumps(meta).encode()}
+    )
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+
+
+def resolve(posterior: str | Path | None) -> Path | None:
+    """``None``/``"none"`` -> no posterior; ``"default"`` or a name -> shipped file; else a path."""
+    if posterior is None or str(posterior) == "none":
+        return None
+    text = str(posterior)
+    if text == "default" and not DEFAULT.is_file():
+        return None  # no shipped posterior in this checkout: run at the parameter defaults
+    if text.endswith(".parquet") or "/" in text:
+        path = Path(text)
+    else:
+        path = POSTERIOR_DIR / f"{text}.parquet"
+    if not path.is_file():
+        raise ParameterError(
+            f"--posterior: no posterior file {str(path)!r} (use 'none' to run at the defaults)."
+        )
+    return path
+
+
+def read_posterior(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Draws (with ``weight``) and metadata; every column must be a valid parameter."""
+    table = pq.read_table(path)
+    meta = json.loads((table.schema.metadata or {}).get(b"retrafficking", b"{}"))
+    draws = table.to_pandas()
+    if "weight" not in draws.columns or len(draws) == 0:
+        raise ParameterError(f"{path}: a posterior needs draws and a 'weight' column.")
+    names = [c for c in draws.columns if c != "weight"]
+    Params().with_overrides({n: float(draws[n].iloc[0]) for n in names})  # names are valid
+    return draws, meta
+
+
+def fingerprint(path: Path | None) -> str:
+    """Content hash of a posterior file ('none' without one), for results manifests."""
+    if path is None:
+        return "none"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def draw_for(draws: pd.DataFrame, seed: int) -> tuple[int, dict[str, float]]:
+    """The draw a replicate with ``seed`` uses (weighted choice), as overrides."""
+    rng = np.random.default_rng([seed, 0x9057])
+    weights = draws["weight"].to_numpy(dtype=float)
+    index = int(rng.choice(len(draws), p=weights / weights.sum()))
+    row = draws.drop(columns="weight").iloc[index]
+    return index, {k: float(v) for k, v in row.items()}
+
+
+def summary(draws: pd.DataFrame) -> pd.DataFrame:
+    """Weighted mean, 5% and 95% quantiles of every parameter."""
+    w = draws["weight"].to_numpy(dtype=float)
+    w = w / w.sum()
+    rows = []
+    for name in draws.columns.drop("weight"):
+        x = draws[name].to_numpy(dtype=float)
+        order = np.argsort(x)
+        cdf = np.cumsum(w[order])
+        q05, q95 = (float(x[order][np.searchsorted(cdf, q)]) for q in (0.05, 0.95))
+        rows.append({"parameter": name, "mean": float(np.sum(w * x)), "q05": q05, "q95": q95})
+    return pd.DataFrame(rows)
+
+
+def correlations(draws: pd.DataFrame) -> pd.DataFrame:
+    """Weighted correlation matrix of the parameters."""
+    x = draws.drop(columns="weight").to_numpy(dtype=float)
+    w = draws["weight"].to_numpy(dtype=float)
+    cov = np.cov(x, rowvar=False, aweights=w)
+    sd = np.sqrt(np.diag(cov))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(sd, sd)
+    names = list(draws.columns.drop("weight"))
+    return pd.DataFrame(corr, index=names, columns=names)
