@@ -483,6 +483,65 @@ def calibrate_cmd(
     )
 
 
+@app.command("sensitivity")
+def sensitivity_cmd(
+    method: Annotated[str, typer.Option(help="morris (screening) or sobol.")] = "morris",
+    samples: Annotated[
+        int, typer.Option(help="Morris trajectories, or Sobol base samples (power of 2).", min=2)
+    ] = 8,
+    survivors: Annotated[int, typer.Option(help="Cohort size per simulation.", min=100)] = 3000,
+    months: Annotated[int, typer.Option(help="Months per simulation (at least 60).", min=60)] = 72,
+    seed: Annotated[int, typer.Option(help="Seed of the design and the runs.", min=0)] = 1,
+    workers: Annotated[int | None, typer.Option(help="Local processes.", min=1)] = None,
+    output: Annotated[Path, typer.Option(help="Folder for the table and figure.")] = Path(
+        "results/sensitivity"
+    ),
+) -> None:
+    """Global sensitivity (SALib) of 5-year re-trafficking and policy effects to the priors."""
+    from calibration import sensitivity
+    from calibration.spec import load_priors
+
+    with user_errors():
+        if method not in ("morris", "sobol"):
+            raise InputError(f"--method must be morris or sobol (got {method!r}).")
+        if method == "sobol" and samples & (samples - 1):
+            raise InputError(f"--samples must be a power of 2 for sobol (got {samples}).")
+    dims = len(load_priors())
+    total = samples * (dims + 1 if method == "morris" else dims + 2)
+    with _progress("Samples", total) as advance:
+        state = {"done": 0}
+
+        def on_progress(done: int, _total: int) -> None:
+            advance(done - state["done"])
+            state["done"] = done
+
+        table = sensitivity.analyse(
+            method,
+            samples=samples,
+            survivors=survivors,
+            months=months,
+            seed=seed,
+            workers=workers,
+            on_progress=on_progress,
+        )
+    output.mkdir(parents=True, exist_ok=True)
+    table.to_csv(output / f"{method}.csv", index=False)
+    sensitivity.figure(table, output / method)
+    main = "mu_star" if method == "morris" else "ST"
+    wide = table[table["index"] == main].pivot(index="parameter", columns="output", values="value")
+    wide = wide.sort_values("retrafficked_60m", ascending=False)
+    view = Table(title=f"Sensitivity ({method}: {'mu*' if main == 'mu_star' else 'total index'})")
+    view.add_column("parameter")
+    for col in wide.columns:
+        view.add_column(col.replace("effect_", "effect: "), justify="right")
+    for name, row in wide.iterrows():
+        view.add_row(str(name), *(f"{v:.3g}" for v in row))
+    console.print(view)
+    console.print(
+        f"Files: {output / (method + '.csv')}, {output / method}.png/.svg", soft_wrap=True
+    )
+
+
 def _print_spec(targets: list[Any], priors: list[Any]) -> None:
     table = Table(title="Calibration targets (calibration/targets.toml)")
     for col in ("target", "statistic", "value", "se", "n", "fit", "source"):

@@ -31,6 +31,7 @@ class SurvivorParams(Group):
         unit="proportion",
         ge=0,
         le=1,
+        uncertain=True,
         source="IOM-2010 §4.3 Table 3 (27 of 40 referred by law enforcement at first assistance)",
         description="Share of exits that are interceptions by authorities (the rest escape).",
     )
