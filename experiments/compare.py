@@ -47,7 +47,7 @@ class Comparison:
 
 
 def run_scenarios(
-    scenarios: Sequence[str | Path],
+    scenarios: Sequence[str | Path | Scenario],
     *,
     replicates: int = 20,
     seed: int = 1,
@@ -70,7 +70,7 @@ def run_scenarios(
     Returns:
         The loaded scenarios, the store, and how many runs were run and reused.
     """
-    loaded = [load(s) for s in scenarios]
+    loaded = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
     names = [s.name for s in loaded]
     if len(set(names)) != len(names):
         raise ValueError(f"scenario names must be distinct (got {', '.join(names)}).")
@@ -188,7 +188,7 @@ def compare(
     ).summary
 
 
-def comparison(scenarios: Sequence[str | Path], **kwargs: Any) -> Comparison:
+def comparison(scenarios: Sequence[str | Path | Scenario], **kwargs: Any) -> Comparison:
     """Run or reuse the runs, then summarise them against the first scenario."""
     loaded, store, ran, reused = run_scenarios(scenarios, **kwargs)
     names = [s.name for s in loaded]

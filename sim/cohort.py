@@ -17,12 +17,16 @@ from sim.states import Econ, Family, Purpose
 Columns = dict[str, NDArray]
 
 
-def make_cohort(p: CohortParams, rng: np.random.Generator) -> Columns:
+def make_cohort(
+    p: CohortParams, rng: np.random.Generator, horizon_months: int | None = None
+) -> Columns:
     """Draw the cohort's static attributes, one numpy array per attribute.
 
     Args:
         p: Cohort parameters.
         rng: The run's ``cohort`` stream.
+        horizon_months: Months simulated; an inflow window longer than this is cut to it, so
+            everyone enters within the run.
 
     Returns:
         Columns of length ``p.n_survivors``: ``entry_month``, ``age_at_entry`` (years at first
@@ -40,7 +44,8 @@ def make_cohort(p: CohortParams, rng: np.random.Generator) -> Columns:
         entry = np.zeros(n, dtype=np.int32)
     else:
         # Steady inflow: first exits spread evenly over the inflow window.
-        entry = np.sort(rng.integers(0, p.inflow_months, size=n)).astype(np.int32)
+        window = min(p.inflow_months, horizon_months or p.inflow_months)
+        entry = np.sort(rng.integers(0, window, size=n)).astype(np.int32)
     purpose = _categorical(
         rng,
         n,

@@ -48,7 +48,10 @@ class ReintegrationModel(mesa.Model):
         self.params = params or Params()
         self.seed = seed
         self.month = -1
-        self.people = People.from_cohort(make_cohort(self.params.cohort, self.streams["cohort"]))
+        cohort = make_cohort(
+            self.params.cohort, self.streams["cohort"], self.params.run.horizon_months
+        )
+        self.people = People.from_cohort(cohort)
         self.n = len(self.people)
         self.log = EventLog(self.people.episode)
         self.p_exit = float(prob(self.params.survivor.exit_rate_per_month))

@@ -53,26 +53,45 @@ def kaplan_meier(
     months = np.asarray(months)
     event = np.asarray(event, dtype=bool)
     deaths = np.bincount(months[event], minlength=horizon + 1)[: horizon + 1]
-    # At risk at t: event at or after t, or censored with follow-up beyond t.
-    leave = np.bincount(np.minimum(months, horizon), minlength=horizon + 1)[: horizon + 1]
-    at_risk = len(months) - np.concatenate([[0], np.cumsum(leave)[:-1]])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        hazard = np.where(at_risk > 0, deaths / np.maximum(at_risk, 1), 0.0)
+    risk = at_risk(months, event, horizon)
+    hazard = np.where(risk > 0, deaths / np.maximum(risk, 1), 0.0)
     survival = np.cumprod(1.0 - hazard)
     return np.concatenate([[0.0], 1.0 - survival[:-1]])
+
+
+def at_risk(
+    months: NDArray[np.integer], event: NDArray[np.bool_], horizon: int
+) -> NDArray[np.int64]:
+    """How many are followed in each month 0..horizon since exit.
+
+    Someone re-trafficked in month ``m`` is at risk in months 0..m; someone censored after
+    ``f`` months of follow-up is observed in months 0..f-1.
+    """
+    stop = np.where(np.asarray(event, dtype=bool), np.asarray(months) + 1, months)
+    leave = np.bincount(np.minimum(stop, horizon + 1), minlength=horizon + 2)
+    return (len(stop) - np.cumsum(leave))[: horizon + 1]
 
 
 def incidence_curve(result: Result) -> pd.DataFrame:
     """True cumulative re-trafficking incidence by months since first exit.
 
     Returns:
-        Columns ``months_since_exit`` (0..horizon) and ``incidence``: the share re-trafficked
-        (including hand-backs at exit) within that many months of exit.
+        Columns ``months_since_exit`` (0..horizon), ``incidence`` (the share re-trafficked,
+        including hand-backs at exit, within that many months of exit) and ``at_risk`` (how
+        many survivors were still followed in the month before: the estimate's support).
     """
     t = time_to_retrafficking(result)
     horizon = result.months
-    curve = kaplan_meier(t["months"].to_numpy(), t["retrafficked"].to_numpy(), horizon)
-    return pd.DataFrame({"months_since_exit": np.arange(horizon + 1), "incidence": curve})
+    months, event = t["months"].to_numpy(), t["retrafficked"].to_numpy()
+    curve = kaplan_meier(months, event, horizon)
+    risk = at_risk(months, event, horizon)
+    return pd.DataFrame(
+        {
+            "months_since_exit": np.arange(horizon + 1),
+            "incidence": curve,
+            "at_risk": np.concatenate([[len(months)], risk[:-1]]),
+        }
+    )
 
 
 def incidence_at(result: Result, months: Iterable[int] = HEADLINE_MONTHS) -> dict[int, float]:

@@ -46,7 +46,8 @@ class CohortParams(Group):
         ge=1,
         le=600,
         source="IOM-2010 §2 (assistance spread over ten years)",
-        description="Months over which first exits are spread when entry = 'inflow'.",
+        description="Months over which first exits are spread when entry = 'inflow' (cut to "
+        "the horizon when longer).",
     )
     age_mean_years: float = param(
         22.0,

@@ -3,7 +3,7 @@
 import numpy as np
 
 from sim import processes
-from sim.outcomes import kaplan_meier
+from sim.outcomes import at_risk, kaplan_meier
 from sim.rates import prob
 from sim.states import State
 from tests.conftest import tiny
@@ -70,9 +70,11 @@ def test_kaplan_meier_equals_plain_share_without_censoring():
     # Without censoring before the horizon: P(T < t) is the plain share.
     curve = kaplan_meier(np.array([0, 2, 2, 4]), np.array([True, True, True, False]), 3)
     assert np.allclose(curve, [0.0, 0.25, 0.25, 0.75])
-    # With censoring: hand computed. t=0: 1 of 6; t=1: 1 of 5 (one censored at 1).
+    # With censoring, hand computed: someone censored after 1 month was observed in month 0
+    # only. Month 0: 1 event of 6 at risk; month 1: 1 of 4; month 3: 1 of 3.
     curve = kaplan_meier(months, event, 6)
-    s1 = 5 / 6
-    s2 = s1 * (1 - 1 / 5)
-    s4 = s2 * (1 - 1 / 3)
-    assert np.allclose(curve[[1, 2, 4]], [1 - s1, 1 - s2, 1 - s4])
+    s0 = 5 / 6
+    s1 = s0 * (1 - 1 / 4)
+    s3 = s1 * (1 - 1 / 3)
+    assert np.allclose(curve[[1, 2, 4]], [1 - s0, 1 - s1, 1 - s3])
+    assert at_risk(months, event, 6).tolist() == [6, 4, 3, 3, 2, 0, 0]

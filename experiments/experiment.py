@@ -1,0 +1,70 @@
+"""Run a named experiment through the runner and store, then draw its figures."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from experiments.compare import run_scenarios
+from experiments.figures import Figure, draw, figure_index
+from experiments.registry import Experiment, get
+from experiments.store import ResultsStore
+
+
+@dataclass
+class ExperimentResult:
+    """A finished experiment: its store, figures, and how many runs were made or reused."""
+
+    experiment: Experiment
+    store: ResultsStore
+    figures: list[Figure]
+    ran: int
+    reused: int
+
+
+def run_experiment(
+    name: str,
+    *,
+    replicates: int | None = None,
+    seed: int = 1,
+    survivors: int | None = None,
+    months: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    posterior: str | Path | None = "default",
+    results: Path = Path("results"),
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ExperimentResult:
+    """Run (reusing stored runs) and draw the figures of experiment ``name``.
+
+    Results go to ``<results>/<name>/``: the runs, ``manifest.json``, and ``figures/`` with
+    every figure as PNG and SVG plus ``figures.json`` (titles, captions, alt text).
+    """
+    experiment = get(name)
+    scenarios = experiment.loaded()
+    _, store, ran, reused = run_scenarios(
+        scenarios,
+        replicates=replicates or experiment.replicates,
+        seed=seed,
+        survivors=survivors or experiment.survivors,
+        months=months or experiment.months,
+        workers=workers,
+        scheduler=scheduler,
+        output=results / name,
+        experiment=name,
+        posterior=posterior,
+        on_progress=on_progress,
+    )
+    figures = draw_figures(experiment, store)
+    return ExperimentResult(experiment, store, figures, ran, reused)
+
+
+def draw_figures(experiment: Experiment, store: ResultsStore) -> list[Figure]:
+    """Draw the experiment's figures from its store and index them in ``figures.json``."""
+    out = store.root / "figures"
+    figures = draw(experiment.figures, store, experiment.loaded(), out)
+    index = figure_index(figures).to_dict("records")
+    (out / "figures.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+    return figures

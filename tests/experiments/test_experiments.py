@@ -1,0 +1,86 @@
+"""Named experiments: each runs small, draws its figures, reports, and reuses stored runs."""
+
+import html
+import json
+import re
+
+import matplotlib.image as mpimg
+import pytest
+from typer.testing import CliRunner
+
+from experiments import report
+from experiments.cli import app
+from experiments.experiment import run_experiment
+from experiments.figures import DPI, SIZE
+from experiments.registry import REGISTRY, get
+
+SMALL = {"replicates": 2, "survivors": 250, "months": 61, "workers": 1}
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    root = tmp_path_factory.mktemp("results")
+    return root, {name: run_experiment(name, results=root, **SMALL) for name in REGISTRY}
+
+
+def test_required_experiments_are_registered():
+    assert {"policy-comparison", "monitoring-dose", "who-benefits", "pathways",
+            "evidence-fit"} <= set(REGISTRY)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_experiment_produces_its_figures(results, name):
+    _, done = results
+    result = done[name]
+    assert [f.name for f in result.figures] == list(get(name).figures)
+    for fig in result.figures:
+        image = mpimg.imread(fig.png)
+        assert image.shape[:2] == (SIZE[1] * DPI, SIZE[0] * DPI)
+        assert image[..., :3].std() > 0.01, "figure is blank"
+        assert fig.svg.stat().st_size > 5000
+        assert fig.title and fig.caption and fig.alt
+    index = json.loads((result.store.root / "figures" / "figures.json").read_text())
+    assert [row["name"] for row in index] == list(get(name).figures)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_report_embeds_every_figure_and_caption(results, name):
+    _, done = results
+    result = done[name]
+    path = report.write(result.experiment, result.store)
+    text = path.read_text()
+    for fig in result.figures:
+        assert f'<figure id="{fig.name}">' in text
+        assert html.escape(fig.caption) in text
+        assert html.escape(fig.alt) in text
+    sources = re.findall(r'(?:src|href)="([^"]*)"', text)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources), \
+        "every reference is embedded: the report needs no other file"
+    assert "Limitations" in text and "Assumptions" in text and "git revision" in text
+
+
+def test_rerunning_reuses_stored_results(results):
+    root, done = results
+    again = run_experiment("pathways", results=root, **SMALL)
+    assert again.ran == 0 and again.reused == done["pathways"].ran + done["pathways"].reused
+
+
+def test_cli_lists_experiments_and_rejects_unknown(tmp_path):
+    listed = runner.invoke(app, ["experiment", "list"])
+    assert listed.exit_code == 0 and "monitoring-dose" in listed.output
+    unknown = runner.invoke(app, ["experiment", "run", "nope", "--results", str(tmp_path)])
+    assert unknown.exit_code == 2 and "no experiment named 'nope'" in unknown.output
+    missing = runner.invoke(app, ["report", "pathways", "--results", str(tmp_path)])
+    assert missing.exit_code == 2 and "run 'retraffic experiment run pathways' first" in \
+        missing.output
+
+
+def test_cli_runs_and_reports(tmp_path):
+    args = ["experiment", "run", "evidence-fit", "--replicates", "2", "--survivors", "200",
+            "--months", "61", "--workers", "1", "--results", str(tmp_path)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    out = runner.invoke(app, ["report", "evidence-fit", "--results", str(tmp_path)])
+    assert out.exit_code == 0
+    assert (tmp_path / "evidence-fit" / "report.html").is_file()
