@@ -121,7 +121,7 @@ def marginals_figure(posterior: Path, path: Path, priors: list[Prior] | None = N
     import seaborn as sns
 
     sns.set_theme(context="talk", style="whitegrid", palette="colorblind")
-    priors = priors or load_priors()
+    priors = priors or load_priors(calibrated_only=True)
     draws, _ = read_posterior(posterior)
     cols = 3
     rows = int(np.ceil(len(priors) / cols))

@@ -52,7 +52,7 @@ SETTINGS = {
     # minutes on 2 cores: a small cohort and a few small generations (tests, demos)
     "quick": FitSettings(survivors=2000, months=120, population=40, generations=3),
     # the shipped posterior: the IOM-sized cohort
-    "full": FitSettings(survivors=14000, months=120, population=100, generations=5),
+    "full": FitSettings(survivors=14000, months=120, population=150, generations=4),
 }
 
 
@@ -172,7 +172,7 @@ def calibrate(
 
     fit = settings or SETTINGS[mode]
     targets = [t for t in load_targets() if t.fit]
-    priors = load_priors()
+    priors = load_priors(calibrated_only=True)
     folder = results_dir / name
     folder.mkdir(parents=True, exist_ok=True)
     history_path = folder / "history.db"

@@ -55,6 +55,9 @@ class Prior:
     lower: float
     upper: float
     reason: str
+    #: Fitted by ABC (True) or only varied in sensitivity analysis (False): the targets cannot
+    #: inform every parameter, and ABC-SMC degrades with many weakly identified dimensions.
+    calibrate: bool = True
 
     def ppf(self, q: float) -> float:
         """The value at quantile ``q`` in (0, 1)."""
@@ -80,7 +83,9 @@ _PRIOR_FIELDS = {
     "lower": float,
     "upper": float,
     "reason": str,
+    "calibrate": bool,
 }
+_OPTIONAL = {"calibrate": True}
 
 
 def _entries(path: Path, table: str) -> list[dict[str, Any]]:
@@ -108,6 +113,9 @@ def _typed(
             raise SpecError(f"{where}: unknown field {key!r}; allowed: {', '.join(fields)}.")
     out = {}
     for key, kind in fields.items():
+        if key not in entry and key in _OPTIONAL:
+            out[key] = _OPTIONAL[key]
+            continue
         if key not in entry:
             raise SpecError(f"{where}: field {key!r} is missing.")
         value = entry[key]
@@ -143,8 +151,8 @@ def load_targets(path: Path = TARGETS) -> list[Target]:
     return targets
 
 
-def load_priors(path: Path = PRIORS) -> list[Prior]:
-    """Read and validate the priors file."""
+def load_priors(path: Path = PRIORS, calibrated_only: bool = False) -> list[Prior]:
+    """Read and validate the priors file (only the ABC-fitted ones with ``calibrated_only``)."""
     priors = []
     for number, entry in enumerate(_entries(path, "prior"), start=1):
         values = _typed(path, number, entry, _PRIOR_FIELDS)
@@ -176,4 +184,4 @@ def load_priors(path: Path = PRIORS) -> list[Prior]:
     names = [p.parameter for p in priors]
     if len(set(names)) != len(names):
         raise SpecError(f"{path.name}: a parameter has two priors.")
-    return priors
+    return [p for p in priors if p.calibrate] if calibrated_only else priors

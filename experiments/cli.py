@@ -417,6 +417,7 @@ def calibrate_cmd(
     if list_priors:
         _print_spec(targets, priors)
         return
+    priors = [p for p in priors if p.calibrate]
     mode = "quick" if quick else "full"
     name = name or mode
     settings = SETTINGS[mode]
@@ -670,10 +671,11 @@ def _print_spec(targets: list[Any], priors: list[Any]) -> None:
         )
     console.print(table)
     table = Table(title="Priors (calibration/priors.toml)")
-    for col in ("parameter", "distribution", "lower", "upper", "reason"):
+    for col in ("parameter", "distribution", "lower", "upper", "use", "reason"):
         table.add_column(col, overflow="fold")
     for p in priors:
-        table.add_row(p.parameter, p.distribution, f"{p.lower:g}", f"{p.upper:g}", p.reason)
+        use = "fit + sensitivity" if p.calibrate else "sensitivity"
+        table.add_row(p.parameter, p.distribution, f"{p.lower:g}", f"{p.upper:g}", use, p.reason)
     console.print(table)
 
 

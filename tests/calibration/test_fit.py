@@ -22,7 +22,7 @@ def test_fit_is_reproducible_with_a_seed_on_one_worker(tmp_path):
 def test_fit_writes_a_posterior_that_runs_can_use(tmp_path):
     fit = calibrate("p", settings=TINY, seed=4, workers=1, results_dir=tmp_path)
     draws, meta = read_posterior(fit.posterior_path)
-    priors = load_priors()
+    priors = load_priors(calibrated_only=True)
     assert list(draws.columns) == [p.parameter for p in priors] + ["weight"]
     assert np.isclose(draws["weight"].sum(), 1.0)
     for p in priors:
@@ -68,7 +68,7 @@ def test_recovery_of_known_parameters(tmp_path):
     from sim.parameters import Params
 
     defaults = Params().to_flat()
-    table = identifiability(fit.posterior, load_priors())
+    table = identifiability(fit.posterior, load_priors(calibrated_only=True))
     identified = table[table["identified"]]
     assert len(identified) >= 1, table
     for row in identified.itertuples():

@@ -25,8 +25,13 @@ def results(tmp_path_factory):
 
 
 def test_required_experiments_are_registered():
-    assert {"policy-comparison", "monitoring-dose", "who-benefits", "pathways",
-            "evidence-fit"} <= set(REGISTRY)
+    assert {
+        "policy-comparison",
+        "monitoring-dose",
+        "who-benefits",
+        "pathways",
+        "evidence-fit",
+    } <= set(REGISTRY)
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
@@ -55,8 +60,9 @@ def test_report_embeds_every_figure_and_caption(results, name):
         assert html.escape(fig.caption) in text
         assert html.escape(fig.alt) in text
     sources = re.findall(r'(?:src|href)="([^"]*)"', text)
-    assert sources and all(s.startswith("data:image/png;base64,") for s in sources), \
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources), (
         "every reference is embedded: the report needs no other file"
+    )
     assert "Limitations" in text and "Assumptions" in text and "git revision" in text
 
 
@@ -72,13 +78,27 @@ def test_cli_lists_experiments_and_rejects_unknown(tmp_path):
     unknown = runner.invoke(app, ["experiment", "run", "nope", "--results", str(tmp_path)])
     assert unknown.exit_code == 2 and "no experiment named 'nope'" in unknown.output
     missing = runner.invoke(app, ["report", "pathways", "--results", str(tmp_path)])
-    assert missing.exit_code == 2 and "run 'retraffic experiment run pathways' first" in \
-        missing.output
+    assert (
+        missing.exit_code == 2 and "run 'retraffic experiment run pathways' first" in missing.output
+    )
 
 
 def test_cli_runs_and_reports(tmp_path):
-    args = ["experiment", "run", "evidence-fit", "--replicates", "2", "--survivors", "200",
-            "--months", "61", "--workers", "1", "--results", str(tmp_path)]
+    args = [
+        "experiment",
+        "run",
+        "evidence-fit",
+        "--replicates",
+        "2",
+        "--survivors",
+        "200",
+        "--months",
+        "61",
+        "--workers",
+        "1",
+        "--results",
+        str(tmp_path),
+    ]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     out = runner.invoke(app, ["report", "evidence-fit", "--results", str(tmp_path)])
