@@ -91,12 +91,35 @@ def test_calibrate_list_shows_targets_and_priors():
 
 def test_calibrate_cli_end_to_end_tiny(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, [
-        "calibrate", "--quick", "--name", "tiny", "--population", "4", "--generations", "1",
-        "--survivors", "150", "--check-draws", "2", "--workers", "1"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "calibrate",
+            "--quick",
+            "--name",
+            "tiny",
+            "--population",
+            "4",
+            "--generations",
+            "1",
+            "--survivors",
+            "150",
+            "--check-draws",
+            "2",
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     folder = tmp_path / "results" / "calibration" / "tiny"
-    for name in ("posterior.parquet", "summary.csv", "correlations.csv", "predictive_check.csv",
-                 "predictive_check.png", "marginals.png", "history.db"):
+    for name in (
+        "posterior.parquet",
+        "summary.csv",
+        "correlations.csv",
+        "predictive_check.csv",
+        "predictive_check.png",
+        "marginals.png",
+        "history.db",
+    ):
         assert (folder / name).is_file(), name
     assert "Posterior predictive check" in result.output

@@ -1,0 +1,214 @@
+"""``retraffic calibrate`` and ``retraffic sensitivity``: fitting and examining the priors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from experiments.cli.base import (
+    InputError,
+    app,
+    console,
+    errors,
+    fmt_interval,
+    progress,
+    user_errors,
+)
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    list_priors: Annotated[
+        bool, typer.Option("--list", help="List the targets and priors, and stop.")
+    ] = False,
+    quick: Annotated[
+        bool, typer.Option("--quick/--full", help="Quick fit (minutes) or the full one.")
+    ] = True,
+    name: Annotated[str, typer.Option(help="Name of the fit (results/calibration/NAME).")] = "",
+    seed: Annotated[int, typer.Option(help="Seed of the fit.", min=0)] = 1,
+    workers: Annotated[
+        int | None, typer.Option(help="Local processes; 1 is reproducible.", min=1)
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
+    population: Annotated[int | None, typer.Option(help="Particles per generation.", min=4)] = None,
+    generations: Annotated[int | None, typer.Option(help="ABC-SMC generations.", min=1)] = None,
+    survivors: Annotated[int | None, typer.Option(help="Cohort size simulated.", min=100)] = None,
+    check_draws: Annotated[
+        int, typer.Option(help="Posterior draws in the predictive check.", min=2)
+    ] = 30,
+    install: Annotated[
+        bool, typer.Option(help="Copy the posterior into calibration/posterior/NAME.parquet.")
+    ] = False,
+) -> None:
+    """Fit the uncertain parameters to the reported rates (ABC-SMC) and check the fit."""
+    from dataclasses import replace
+
+    from calibration import checks, posterior
+    from calibration.fit import SETTINGS, calibrate
+    from calibration.spec import load_priors, load_targets
+
+    with user_errors():
+        targets, priors = load_targets(), load_priors()
+    if list_priors:
+        _print_spec(targets, priors)
+        return
+    priors = [p for p in priors if p.calibrate]
+    mode = "quick" if quick else "full"
+    name = name or mode
+    settings = SETTINGS[mode]
+    settings = replace(
+        settings,
+        population=population or settings.population,
+        generations=generations or settings.generations,
+        survivors=survivors or settings.survivors,
+    )
+    console.print(
+        f"ABC-SMC '{name}': {len(priors)} parameters, {sum(t.fit for t in targets)} targets, "
+        f"{settings.population} particles x {settings.generations} generations, "
+        f"{settings.survivors:,} survivors per simulation.",
+        soft_wrap=True,
+    )
+    with user_errors():
+        try:
+            fit = calibrate(
+                name,
+                mode=mode,
+                settings=settings,
+                seed=seed,
+                workers=workers,
+                scheduler=scheduler,
+                install=install,
+                on_generation=lambda line: errors.print(line, highlight=False),
+            )
+        except OSError as err:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({err}).") from None
+    folder = fit.posterior_path.parent
+    summary = posterior.summary(fit.posterior)
+    ident = checks.identifiability(fit.posterior, priors).set_index("parameter")
+    summary["identified"] = summary["parameter"].map(ident["identified"])
+    summary.to_csv(folder / "summary.csv", index=False)
+    posterior.correlations(fit.posterior).to_csv(folder / "correlations.csv")
+    table = Table(
+        title=f"Posterior '{name}': {fit.simulations:,} simulations, final epsilon "
+        f"{fit.final_epsilon:.3g}, {fit.seconds / 60:.1f} min"
+    )
+    for col in ("parameter", "mean", "5%", "95%", "identified"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for row in summary.itertuples():
+        table.add_row(
+            row.parameter,
+            f"{row.mean:.4g}",
+            f"{row.q05:.4g}",
+            f"{row.q95:.4g}",
+            "yes" if row.identified else "no",
+        )
+    console.print(table)
+    console.print("Posterior predictive check...", soft_wrap=True)
+    check = checks.predictive_check(
+        fit.posterior_path, settings, draws=check_draws, seed=seed, workers=workers
+    )
+    check.to_csv(folder / "predictive_check.csv", index=False)
+    checks.predictive_figure(check, folder / "predictive_check")
+    checks.marginals_figure(fit.posterior_path, folder / "marginals", priors)
+    _print_check(check)
+    console.print(
+        f"Files: {folder} (posterior.parquet, summary.csv, correlations.csv, "
+        "predictive_check.csv/.png/.svg, marginals.png/.svg, history.db)"
+        + (f"; installed as calibration/posterior/{name}.parquet" if install else ""),
+        soft_wrap=True,
+    )
+
+
+@app.command("sensitivity")
+def sensitivity_cmd(
+    method: Annotated[str, typer.Option(help="morris (screening) or sobol.")] = "morris",
+    samples: Annotated[
+        int, typer.Option(help="Morris trajectories, or Sobol base samples (power of 2).", min=2)
+    ] = 8,
+    survivors: Annotated[int, typer.Option(help="Cohort size per simulation.", min=100)] = 3000,
+    months: Annotated[int, typer.Option(help="Months per simulation (at least 60).", min=60)] = 72,
+    seed: Annotated[int, typer.Option(help="Seed of the design and the runs.", min=0)] = 1,
+    workers: Annotated[int | None, typer.Option(help="Local processes.", min=1)] = None,
+    output: Annotated[Path, typer.Option(help="Folder for the table and figure.")] = Path(
+        "results/sensitivity"
+    ),
+) -> None:
+    """Global sensitivity (SALib) of 5-year re-trafficking and policy effects to the priors."""
+    from calibration import sensitivity
+    from calibration.spec import load_priors
+
+    with user_errors():
+        if method not in ("morris", "sobol"):
+            raise InputError(f"--method must be morris or sobol (got {method!r}).")
+        if method == "sobol" and samples & (samples - 1):
+            raise InputError(f"--samples must be a power of 2 for sobol (got {samples}).")
+    dims = len(load_priors())
+    total = samples * (dims + 1 if method == "morris" else dims + 2)
+    with progress("Samples", total) as on_progress:
+        table = sensitivity.analyse(
+            method,
+            samples=samples,
+            survivors=survivors,
+            months=months,
+            seed=seed,
+            workers=workers,
+            on_progress=on_progress,
+        )
+    output.mkdir(parents=True, exist_ok=True)
+    table.to_csv(output / f"{method}.csv", index=False)
+    sensitivity.figure(table, output / method)
+    main = "mu_star" if method == "morris" else "ST"
+    wide = table[table["index"] == main].pivot(index="parameter", columns="output", values="value")
+    wide = wide.sort_values("retrafficked_60m", ascending=False)
+    view = Table(title=f"Sensitivity ({method}: {'mu*' if main == 'mu_star' else 'total index'})")
+    view.add_column("parameter")
+    for col in wide.columns:
+        view.add_column(col.replace("effect_", "effect: "), justify="right")
+    for name, row in wide.iterrows():
+        view.add_row(str(name), *(f"{v:.3g}" for v in row))
+    console.print(view)
+    console.print(
+        f"Files: {output / (method + '.csv')}, {output / method}.png/.svg", soft_wrap=True
+    )
+
+
+def _print_spec(targets: list[Any], priors: list[Any]) -> None:
+    table = Table(title="Calibration targets (calibration/targets.toml)")
+    for col in ("target", "statistic", "value", "se", "n", "fit", "source"):
+        table.add_column(col, overflow="fold")
+    for t in targets:
+        table.add_row(
+            t.id,
+            t.statistic,
+            f"{t.value:g}",
+            f"{t.se:g}",
+            str(t.n),
+            "fit" if t.fit else "check",
+            t.source,
+        )
+    console.print(table)
+    table = Table(title="Priors (calibration/priors.toml)")
+    for col in ("parameter", "distribution", "lower", "upper", "use", "reason"):
+        table.add_column(col, overflow="fold")
+    for p in priors:
+        use = "fit + sensitivity" if p.calibrate else "sensitivity"
+        table.add_row(p.parameter, p.distribution, f"{p.lower:g}", f"{p.upper:g}", use, p.reason)
+    console.print(table)
+
+
+def _print_check(check: Any) -> None:
+    table = Table(title="Posterior predictive check: reported (95% interval) vs model (90% range)")
+    for col in ("target", "statistic", "reported", "model", "inside"):
+        table.add_column(col, overflow="fold")
+    for r in check.itertuples():
+        table.add_row(
+            r.target + ("" if r.fit else " (check)"),
+            r.statistic,
+            fmt_interval(r.data, r.data_lower, r.data_upper, digits=3),
+            fmt_interval(r.simulated, r.sim_lower, r.sim_upper, digits=3),
+            "yes" if r.inside else "NO",
+        )
+    console.print(table)

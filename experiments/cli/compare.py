@@ -1,0 +1,224 @@
+"""``retraffic scenarios`` and ``retraffic compare``: policy scenarios and their comparison."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from experiments.cli.base import (
+    InputError,
+    app,
+    console,
+    errors,
+    fmt_interval,
+    progress,
+    user_errors,
+)
+from sim.parameters import Params, parameter_table
+
+scenarios_app = typer.Typer(help="List, show and validate scenario files.", no_args_is_help=True)
+app.add_typer(scenarios_app, name="scenarios")
+
+
+@scenarios_app.command("list")
+def scenarios_list() -> None:
+    """List the shipped scenarios with their titles."""
+    from scenarios.loader import available, load
+
+    table = Table(title="Shipped scenarios (scenarios/*.toml)")
+    table.add_column("name", no_wrap=True)
+    table.add_column("title")
+    table.add_column("levers changed", justify="right")
+    for name in available():
+        scenario = load(name)
+        table.add_row(name, scenario.title, str(len(scenario.overrides)))
+    console.print(table)
+
+
+@scenarios_app.command("show")
+def scenarios_show(
+    name_or_path: Annotated[str, typer.Argument(help="A shipped scenario name or a .toml path.")],
+    all_params: Annotated[
+        bool, typer.Option("--all", help="Also list every unchanged parameter.")
+    ] = False,
+) -> None:
+    """Show a scenario: description, source, and its parameters against the baseline."""
+    from scenarios.loader import load
+
+    with user_errors():
+        scenario = load(name_or_path)
+    params = scenario.params()
+    console.print(f"[bold]{scenario.name}[/]: {scenario.title}")
+    console.print(scenario.description)
+    console.print(f"Source: {scenario.source}")
+    if scenario.extends:
+        console.print(f"Extends: {scenario.extends}")
+    diff = Params().diff(params)
+    table = Table(title="Changed from the baseline defaults")
+    for col in ("parameter", "baseline", "scenario", "why this size"):
+        table.add_column(col, overflow="fold")
+    for name, (old, new) in diff.items():
+        table.add_row(name, str(old), str(new), scenario.sources.get(name, "(no source given)"))
+    console.print(table if diff else "No parameter differs from the baseline.")
+    if all_params:
+        full = Table(title="All parameters")
+        for col in ("parameter", "value", "unit", "source"):
+            full.add_column(col, overflow="fold")
+        for row in parameter_table(params):
+            full.add_row(row["name"], str(row["value"]), row["unit"], row["source"])
+        console.print(full)
+
+
+@app.command("compare")
+def compare_cmd(
+    scenario_names: Annotated[
+        list[str], typer.Argument(help="Scenario names or .toml paths; the first is the reference.")
+    ],
+    replicates: Annotated[int, typer.Option(help="Replicates per scenario.", min=1)] = 20,
+    seed: Annotated[
+        int, typer.Option(help="Experiment seed (replicate k shares its seed).", min=0)
+    ] = 1,
+    survivors: Annotated[
+        int | None, typer.Option(help="Cohort size [default: cohort.n_survivors].")
+    ] = None,
+    months: Annotated[
+        int | None, typer.Option(help="Months [default: run.horizon_months].")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Local worker processes [default: all cores].", min=1)
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Results folder [default: results/compare-<scenarios>-<hash>]."),
+    ] = None,
+    posterior: Annotated[
+        str,
+        typer.Option(
+            help="Calibrated posterior: 'default', a name or .parquet path, or 'none' "
+            "to run at the parameter defaults."
+        ),
+    ] = "default",
+) -> None:
+    """Compare scenarios against the first: re-trafficking, differences, cases averted, cost."""
+    from experiments.compare import comparison
+    from experiments.store import StoreMismatch
+
+    with user_errors():
+        if len(scenario_names) < 2:
+            raise InputError("compare needs at least two scenarios (the first is the reference).")
+        try:
+            with progress("Runs", replicates * len(scenario_names)) as on_progress:
+                result = comparison(
+                    scenario_names,
+                    replicates=replicates,
+                    seed=seed,
+                    survivors=survivors,
+                    months=months,
+                    workers=workers,
+                    scheduler=scheduler,
+                    output=output,
+                    posterior=None if posterior == "none" else posterior,
+                    on_progress=on_progress,
+                )
+        except (StoreMismatch, ValueError, ConnectionError) as err:
+            raise InputError(str(err)) from None
+        except KeyboardInterrupt:
+            errors.print("interrupted: finished runs are saved; run the same command to resume.")
+            raise typer.Exit(130) from None
+    print_comparison(result)
+
+
+def print_comparison(result: Any) -> None:
+    """The comparison tables: true outcomes, effects and cost, observed statistics, subgroups."""
+    summary = result.summary.set_index(["scenario", "measure"])
+    names = [s.name for s in result.scenarios]
+    ref = result.reference
+
+    def cell(
+        name: str, measure: str, scale: float = 1.0, digits: int = 1, sign: bool = False
+    ) -> str:
+        row = summary.loc[(name, measure)]
+        return fmt_interval(row["estimate"], row["lower"], row["upper"], scale, digits, sign)
+
+    table = Table(title="True re-trafficking within 12, 24, 60 months of exit, % (95% interval)")
+    table.add_column("scenario")
+    for m in (12, 24, 60):
+        table.add_column(f"{m} months", justify="right")
+    for name in names:
+        table.add_row(name, *(cell(name, f"retrafficked_{m}m", 100) for m in (12, 24, 60)))
+    console.print(table)
+
+    table = Table(title=f"Effect against {ref}, paired by replicate (95% interval)")
+    table.add_column("scenario")
+    table.add_column("change at 60 months, points", justify="right")
+    table.add_column("cases averted per 1,000 survivors", justify="right")
+    table.add_column("service-months per survivor", justify="right")
+    table.add_column("averted per 1,000 extra service-months", justify="right")
+    base_cost = summary.loc[(ref, "service_months_per_survivor"), "estimate"]
+    for name in names:
+        extra = summary.loc[(name, "service_months_per_survivor"), "estimate"] - base_cost
+        if name == ref:
+            ratio = "-"
+        elif extra <= 0:
+            ratio = "no extra service-months"
+        else:
+            ratio = cell(name, "averted_per_1000_service_months")
+        table.add_row(
+            name,
+            cell(name, "difference_60m", 100, sign=True),
+            cell(name, "cases_averted_per_1000", digits=0),
+            cell(name, "service_months_per_survivor"),
+            ratio,
+        )
+    console.print(table)
+
+    table = Table(title="What a case database would record (observation layer), (95% interval)")
+    table.add_column("scenario")
+    table.add_column("recorded cases per assisted, % (T2: 0.56)", justify="right")
+    table.add_column("months first to second assistance (T1: 20)", justify="right")
+    for name in names:
+        table.add_row(
+            name,
+            cell(name, "observed_cases_per_assisted", 100, digits=2),
+            cell(name, "observed_months_first_to_second"),
+        )
+    console.print(table)
+
+    table = Table(
+        title=f"Who benefits: change against {ref} in re-trafficking within 60 months, "
+        "points (95% interval)"
+    )
+    table.add_column("subgroup")
+    table.add_column(f"survivors ({ref})", justify="right")
+    others = [n for n in names if n != ref]
+    for name in others:
+        table.add_column(name, justify="right")
+    for group, frame in result.subgroups.groupby("subgroup", sort=False):
+        rows = frame.set_index("scenario")
+        cells = [
+            fmt_interval(
+                rows.loc[n, "difference"],
+                rows.loc[n, "difference_lower"],
+                rows.loc[n, "difference_upper"],
+                100,
+                sign=True,
+            )
+            for n in others
+        ]
+        table.add_row(str(group), f"{rows.loc[ref, 'survivors']:,.0f}", *cells)
+    console.print(table)
+    console.print(
+        "Route subgroups (deported, assisted return) are defined after exit, so a policy that "
+        "changes routes also changes who is in them.",
+        soft_wrap=True,
+    )
+    console.print(
+        f"Results: {result.store.root} ({result.ran} runs made, {result.reused} reused)",
+        soft_wrap=True,
+    )

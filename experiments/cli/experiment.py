@@ -1,0 +1,116 @@
+"""``retraffic experiment`` and ``retraffic report``: named experiments and their report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from experiments.cli.base import InputError, app, console, errors, progress, user_errors
+
+experiment_app = typer.Typer(help="Named experiments: list and run them.", no_args_is_help=True)
+app.add_typer(experiment_app, name="experiment")
+
+
+@experiment_app.command("list")
+def experiment_list() -> None:
+    """List the named experiments."""
+    from experiments.registry import REGISTRY
+
+    table = Table(title="Named experiments (experiments/registry.py)")
+    table.add_column("name", no_wrap=True)
+    table.add_column("question")
+    table.add_column("scenarios", justify="right")
+    table.add_column("figures")
+    for exp in REGISTRY.values():
+        table.add_row(exp.name, exp.title, str(len(exp.scenarios)), ", ".join(exp.figures))
+    console.print(table)
+
+
+@experiment_app.command("run")
+def experiment_run(
+    name: Annotated[str, typer.Argument(help="Experiment name (see 'experiment list').")],
+    replicates: Annotated[int | None, typer.Option(help="Replicates per scenario.", min=1)] = None,
+    seed: Annotated[int, typer.Option(help="Experiment seed.", min=0)] = 1,
+    survivors: Annotated[int | None, typer.Option(help="Cohort size.", min=1)] = None,
+    months: Annotated[int | None, typer.Option(help="Months simulated.", min=1)] = None,
+    workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
+    posterior: Annotated[
+        str, typer.Option(help="'default', a posterior name or path, or 'none'.")
+    ] = "default",
+    results: Annotated[Path, typer.Option(help="Folder holding experiment results.")] = Path(
+        "results"
+    ),
+) -> None:
+    """Run an experiment (reusing stored runs) and draw its figures."""
+    from experiments.experiment import run_experiment
+    from experiments.registry import REGISTRY
+    from experiments.store import StoreMismatch
+
+    with user_errors():
+        if name not in REGISTRY:
+            raise InputError(f"no experiment named {name!r}; known: {', '.join(REGISTRY)}.")
+        exp = REGISTRY[name]
+        total = (replicates or exp.replicates) * len(exp.scenarios)
+        try:
+            with progress("Runs", total) as on_progress:
+                result = run_experiment(
+                    name,
+                    replicates=replicates,
+                    seed=seed,
+                    survivors=survivors,
+                    months=months,
+                    workers=workers,
+                    scheduler=scheduler,
+                    posterior=None if posterior == "none" else posterior,
+                    results=results,
+                    on_progress=on_progress,
+                )
+        except StoreMismatch as err:
+            raise InputError(f"{err} (or pass --results to use another folder)") from None
+        except (ValueError, ConnectionError) as err:
+            raise InputError(str(err)) from None
+        except KeyboardInterrupt:
+            errors.print("interrupted: finished runs are saved; run the same command to resume.")
+            raise typer.Exit(130) from None
+    for fig in result.figures:
+        console.print(f"[bold]{fig.title}[/]\n  {fig.png} (+ .svg)", soft_wrap=True)
+    console.print(
+        f"{result.ran} runs made, {result.reused} reused. Report: retraffic report {name}",
+        soft_wrap=True,
+    )
+
+
+@app.command("report")
+def report_cmd(
+    name: Annotated[str, typer.Argument(help="Experiment name.")],
+    results: Annotated[Path, typer.Option(help="Folder holding experiment results.")] = Path(
+        "results"
+    ),
+    output: Annotated[
+        Path | None, typer.Option(help="HTML file [default: results/NAME/report.html].")
+    ] = None,
+) -> None:
+    """Write a self-contained HTML report of a stored experiment."""
+    from experiments import report
+    from experiments.experiment import draw_figures
+    from experiments.registry import REGISTRY
+    from experiments.store import ResultsStore
+
+    with user_errors():
+        if name not in REGISTRY:
+            raise InputError(f"no experiment named {name!r}; known: {', '.join(REGISTRY)}.")
+        store = ResultsStore(results / name)
+        if store.read_manifest() is None or not store.finished():
+            raise InputError(
+                f"no stored results for {name!r} in {results / name}; run "
+                f"'retraffic experiment run {name}' first."
+            )
+    exp = REGISTRY[name]
+    if not (store.root / "figures" / "figures.json").is_file():
+        draw_figures(exp, store)
+    path = report.write(exp, store, output)
+    console.print(f"Report: {path}", soft_wrap=True)
