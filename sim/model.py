@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import mesa
 import numpy as np
@@ -199,7 +200,9 @@ class ReintegrationModel(mesa.Model):
             self.traffickers[tid].exploited.append(row)
 
 
-def _reporter(name: str):  # type: ignore[no-untyped-def]
+def _reporter(name: str) -> Callable[[ReintegrationModel], int]:
+    """A DataCollector model reporter reading one of the month's counts."""
+
     def report(model: ReintegrationModel) -> int:
         return model.counts[name]
 
