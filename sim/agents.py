@@ -94,6 +94,21 @@ class Trafficker(mesa.Agent):
         """People (re-)trafficked by this trafficker this month (capacity used)."""
         return int(self.model.trafficker_recruits[self.index])
 
+    @property
+    def threats_made(self) -> int:
+        """Spells of threats this trafficker started against former victims."""
+        return int(self.model.trafficker_threats[self.index])
+
+    @property
+    def debt_claimed(self) -> float:
+        """Total 'debt' claimed from former victims, in months of their income."""
+        return float(self.model.trafficker_claims[self.index])
+
+    def threatening(self) -> list[int]:
+        """Rows of survivors this trafficker is threatening now."""
+        p = self.model.people
+        return [int(r) for r in np.flatnonzero(p.threatened & (p.trafficker == self.index))]
+
     def can_recruit(self) -> bool:
         """Active and below this month's recruiting capacity."""
         return self.active and (

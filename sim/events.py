@@ -3,8 +3,9 @@
 Events are appended as whole arrays each month and joined into one tidy DataFrame at the end.
 Columns: ``month``, ``survivor`` (row in the cohort), ``event``, ``cause``, ``episode`` (the
 survivor's episode count when it happened), ``international`` (1/0 for the episode the event
-concerns, -1 when not applicable), ``trafficker`` (-1 when none) and ``package`` (bitmask of
-:class:`sim.states.Package` for ``ASSISTANCE_STARTED``, else 0).
+concerns, -1 when not applicable), ``trafficker`` (-1 when none), ``package`` (bitmask of
+:class:`sim.states.Package` for ``ASSISTANCE_STARTED``, else 0) and ``purpose``
+(:class:`sim.states.Purpose` of the new episode for ``RETRAFFICKED``, else -1).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ COLUMNS = (
     "international",
     "trafficker",
     "package",
+    "purpose",
 )
 _DTYPES = {
     "month": np.int16,
@@ -36,7 +38,10 @@ _DTYPES = {
     "international": np.int8,
     "trafficker": np.int32,
     "package": np.int16,
+    "purpose": np.int8,
 }
+#: Value of each optional column when an event does not set it.
+_FILL = {"cause": 0, "international": -1, "trafficker": -1, "package": 0, "purpose": -1}
 
 
 class EventLog:
@@ -61,6 +66,7 @@ class EventLog:
         international: ArrayLike | None = None,
         trafficker: ArrayLike | None = None,
         package: ArrayLike | None = None,
+        purpose: ArrayLike | None = None,
     ) -> None:
         """Append one event for each survivor in ``who``."""
         n = len(who)
@@ -82,6 +88,7 @@ class EventLog:
                 "international": col(international, -1, "international"),
                 "trafficker": col(trafficker, -1, "trafficker"),
                 "package": col(package, 0, "package"),
+                "purpose": col(purpose, -1, "purpose"),
             }
         )
 
@@ -95,8 +102,18 @@ class EventLog:
 
 
 def frame(data: Mapping[str, ArrayLike]) -> pd.DataFrame:
-    """Build an event-log DataFrame from integer codes (also used to hand-build test logs)."""
-    df = pd.DataFrame({c: np.asarray(data[c]).astype(_DTYPES[c]) for c in COLUMNS})
+    """Build an event-log DataFrame from integer codes (also used to hand-build test logs).
+
+    ``month``, ``survivor``, ``event`` and ``episode`` are required; other columns take their
+    not-applicable value when missing.
+    """
+    n = len(np.asarray(data["month"]))
+    df = pd.DataFrame(
+        {
+            c: (np.asarray(data[c]) if c in data else np.full(n, _FILL[c])).astype(_DTYPES[c])
+            for c in COLUMNS
+        }
+    )
     df["event"] = pd.Categorical.from_codes(
         df["event"].to_numpy(), categories=pd.Index([e.name for e in Event])
     )

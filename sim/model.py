@@ -60,6 +60,8 @@ class ReintegrationModel(mesa.Model):
 
         self.traffickers: list[Trafficker] = []
         self._replacements: list[tuple[int, int]] = []  # (month due, region)
+        self.trafficker_threats = np.zeros(0, dtype=np.int64)
+        self.trafficker_claims = np.zeros(0, dtype=np.float64)
         self._create_traffickers()
         self.trafficker_recruits = np.zeros(len(self.traffickers), dtype=np.int32)
         self._assign_first_traffickers()
@@ -177,7 +179,13 @@ class ReintegrationModel(mesa.Model):
         self.traffickers.append(Trafficker(self, len(self.traffickers), region, reach))
 
     def _refresh_trafficker_arrays(self) -> None:
-        """Vectorised views of the traffickers' region, reach and activity."""
+        """Vectorised views of the traffickers' region, reach and activity.
+
+        Running totals of threats and debt claims grow with the list of traffickers.
+        """
+        grow = len(self.traffickers) - len(self.trafficker_threats)
+        self.trafficker_threats = np.concatenate([self.trafficker_threats, np.zeros(grow, int)])
+        self.trafficker_claims = np.concatenate([self.trafficker_claims, np.zeros(grow)])
         self.trafficker_region = np.array([t.region for t in self.traffickers], dtype=np.int16)
         self.trafficker_reach = np.array([t.reach_destination for t in self.traffickers], bool)
         self.trafficker_active_mask = np.array([t.active for t in self.traffickers], bool)

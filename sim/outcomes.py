@@ -15,7 +15,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from sim.run import Result
-from sim.states import Econ, Route, Support
+from sim.states import Econ, Purpose, Route, Support
 
 #: Months after exit at which headline re-trafficking shares are reported.
 HEADLINE_MONTHS = (12, 24, 60)
@@ -127,6 +127,33 @@ def episodes_by_type(result: Result) -> pd.DataFrame:
         .reset_index()
     )
     return table
+
+
+def purposes(result: Result) -> pd.DataFrame:
+    """Re-trafficking episodes by purpose, and whether the purpose changed from the last one.
+
+    Returns:
+        Columns ``purpose``, ``same`` and ``different`` (counts of episodes).
+    """
+    ev = result.events
+    rt = ev.loc[ev["event"] == "RETRAFFICKED", ["survivor", "month", "purpose"]]
+    rt = rt.sort_values(["survivor", "month"], kind="stable")
+    first = result.people["purpose"].reindex(rt["survivor"]).to_numpy()
+    previous = rt.groupby("survivor")["purpose"].shift(1).to_numpy()
+    previous = np.where(np.isnan(previous), first, previous)
+    same = rt["purpose"].to_numpy() == previous
+    names = [p.name.lower() for p in Purpose]
+    rows = []
+    for code, name in enumerate(names):
+        mine = rt["purpose"].to_numpy() == code
+        rows.append(
+            {
+                "purpose": name,
+                "same": int((mine & same).sum()),
+                "different": int((mine & ~same).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def economic_change(result: Result) -> pd.DataFrame:

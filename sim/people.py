@@ -59,6 +59,7 @@ class People:
     monitored: NDArray[np.bool_]
     monitoring_left: NDArray[np.int32]
     monitored_months: NDArray[np.int32]
+    purpose_now: NDArray[np.int8]
     first_retraffic_month: NDArray[np.int32]
     econ_at_retraffic: NDArray[np.int8]
     status_at_retraffic: NDArray[np.int8]
@@ -98,6 +99,7 @@ class People:
             "monitored": full(False, np.bool_),
             "monitoring_left": full(0, np.int32),
             "monitored_months": full(0, np.int32),
+            "purpose_now": cohort["purpose"].copy(),
             "first_retraffic_month": full(-1, np.int32),
             "econ_at_retraffic": full(-1, np.int8),
             "status_at_retraffic": full(-1, np.int8),

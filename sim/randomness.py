@@ -30,6 +30,7 @@ STREAMS = (
     "mesa",
     "package",
     "support",
+    "purpose",
 )
 
 

@@ -24,7 +24,7 @@ class Result:
         monthly: One row per month: survivors in each state, in support, waiting, monitored,
             threatened, employed, and active traffickers.
         traffickers: One row per trafficker: region, reach, whether and when removed, number
-            of people exploited.
+            of people exploited, threat spells started and debt claimed.
     """
 
     params: Params
@@ -86,6 +86,8 @@ def collect(model: ReintegrationModel) -> Result:
                 t.removed_month if t.removed_month is not None else -1 for t in model.traffickers
             ],
             "people_exploited": [len(t.exploited) for t in model.traffickers],
+            "threats_made": [t.threats_made for t in model.traffickers],
+            "debt_claimed": [t.debt_claimed for t in model.traffickers],
         }
     )
     people = pd.DataFrame(model.people.as_columns())

@@ -53,6 +53,16 @@ class SurvivorParams(Group):
         description="Probability that an unassisted international survivor travels home "
         "rather than staying in the destination irregularly.",
     )
+    same_purpose_share: float = param(
+        0.7,
+        unit="proportion",
+        ge=0,
+        le=1,
+        source="assumption: re-trafficking is for the same or a different purpose (IOM-2010 §1.1); "
+        "most return to the same kind of exploitation",
+        description="Probability that a new episode has the same purpose as the last; otherwise "
+        "the purpose is drawn from the cohort's shares.",
+    )
     # --- the journey home (mechanism 1) -----------------------------------------------------
     en_route_risk_deported: float = param(
         0.12,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.states import Cause, Event, Route, State, Support
+from sim.states import Cause, Event, Purpose, Route, State, Support
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
@@ -110,6 +110,7 @@ def retraffic(
     for i, tid in zip(idx, trafficker, strict=True):
         m.traffickers[tid].exploited.append(int(i))
     end_services(m, idx, Cause.RETRAFFICKED)
+    p.purpose_now[idx] = next_purpose(m, p.purpose_now[idx])
     p.episode[idx] += 1
     p.international[idx] = international
     p.trafficker[idx] = trafficker
@@ -119,8 +120,33 @@ def retraffic(
     p.right_to_work[idx] = False
     p.move(idx, State.EXPLOITED, m.month)
     m.log.record(
-        m.month, idx, Event.RETRAFFICKED, cause, international=international, trafficker=trafficker
+        m.month,
+        idx,
+        Event.RETRAFFICKED,
+        cause,
+        international=international,
+        trafficker=trafficker,
+        purpose=p.purpose_now[idx],
     )
+
+
+def next_purpose(m: ReintegrationModel, last: NDArray[np.int8]) -> NDArray[np.int8]:
+    """Purpose of new episodes (IOM-2010 §1.1: the same or a different purpose).
+
+    The same as the last with ``same_purpose_share``, otherwise drawn from the cohort's shares.
+    """
+    c = m.params.cohort
+    u = m.streams["purpose"].random((2, len(last)))
+    drawn = np.where(
+        u[1] < c.share_sexual_exploitation,
+        Purpose.SEXUAL,
+        np.where(
+            u[1] < c.share_sexual_exploitation + c.share_forced_labour,
+            Purpose.LABOUR,
+            Purpose.CRIMINALITY,
+        ),
+    ).astype(np.int8)
+    return np.where(u[0] < m.params.survivor.same_purpose_share, last, drawn).astype(np.int8)
 
 
 def recruit_and_retraffic(

@@ -39,7 +39,10 @@ def pressure(m: ReintegrationModel) -> None:
     p.threatened[new] = True
     legal = (p.package[new] & Package.LEGAL) > 0
     claim = m.params.survivor.trafficker_debt_claim
-    p.debt[new] += claim * np.where(legal, m.params.services.legal_debt_claim_ratio, 1.0)
+    claimed = claim * np.where(legal, m.params.services.legal_debt_claim_ratio, 1.0)
+    p.debt[new] += claimed
+    np.add.at(m.trafficker_threats, p.trafficker[new], 1)
+    np.add.at(m.trafficker_claims, p.trafficker[new], claimed)
     m.log.record(
         m.month, new, Event.THREATENED, Cause.FORMER_TRAFFICKER, trafficker=p.trafficker[new]
     )

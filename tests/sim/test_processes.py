@@ -272,3 +272,33 @@ def test_event_log_records_episode_at_the_time():
     processes.identification(m)
     assert events(m)["episode"].tolist() == [2]
     assert Event.RETRAFFICKED.name == events(m)["event"].iloc[0]
+
+
+def test_new_episode_keeps_or_changes_purpose_by_the_share():
+    m = tiny(
+        4000,
+        survivor__hazard_home_per_month=1.0,
+        survivor__same_purpose_share=0.7,
+        cohort__share_sexual_exploitation=0.0,
+        cohort__share_forced_labour=1.0,
+        traffickers__recruits_per_month=1000,
+    )
+    m.people.purpose_now[:] = 2  # forced criminality, which the cohort shares never redraw
+    processes.retrafficking(m)
+    taken = m.people.state == State.EXPLOITED
+    assert taken.sum() > 3000
+    same = (m.people.purpose_now[taken] == 2).mean()
+    assert abs(same - 0.7) < 4 * np.sqrt(0.7 * 0.3 / taken.sum())
+    assert set(np.unique(m.people.purpose_now[taken])) == {1, 2}
+
+
+def test_traffickers_keep_count_of_threats_and_debt_claims():
+    m = tiny(1, traffickers__threat_rate_per_month=50.0)
+    p = m.people
+    p.region[:] = m.trafficker_region[p.trafficker[0]]
+    p.package[:] = 0
+    processes.pressure(m)
+    trafficker = m.traffickers[int(p.trafficker[0])]
+    assert trafficker.threats_made == 1
+    assert trafficker.debt_claimed == m.params.survivor.trafficker_debt_claim
+    assert trafficker.threatening() == [0]
