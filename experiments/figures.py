@@ -58,7 +58,14 @@ def _save(fig: object, out: Path, name: str, title: str, caption: str, alt: str)
 
     out.mkdir(parents=True, exist_ok=True)
     png, svg = out / f"{name}.png", out / f"{name}.svg"
-    fig.suptitle(title, fontsize=22, fontweight="bold")  # type: ignore[attr-defined]
+    import textwrap
+
+    # Long findings wrap onto a second line rather than run off a slide.
+    fig.suptitle(
+        "\n".join(textwrap.wrap(title, 80)),
+        fontsize=22,  # type: ignore[attr-defined]
+        fontweight="bold",
+    )
     fig.savefig(png, dpi=DPI)  # type: ignore[attr-defined]
     fig.savefig(svg)  # type: ignore[attr-defined]
     plt.close(fig)  # type: ignore[arg-type]
@@ -91,7 +98,7 @@ def curves(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
         .reset_index()
     )
     colours, labels = _palette(names), _labels(scenarios)
-    fig, ax = plt.subplots(figsize=SIZE)
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     for name in names:
         part = band[band["scenario"] == name]
         ax.plot(
@@ -167,7 +174,7 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         ["scenario", "measure"]
     )
     labels = _labels(scenarios)
-    fig, ax = plt.subplots(figsize=SIZE)
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(names))[::-1]
     import seaborn as sns
 
@@ -217,7 +224,7 @@ def averted(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure
     est = np.array([r["estimate"] for r in rows])
     lo, hi = np.array([r["lower"] for r in rows]), np.array([r["upper"] for r in rows])
     colours = _palette(names)
-    fig, ax = plt.subplots(figsize=SIZE)
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(others))
     ax.barh(y, est, color=[colours[n] for n in others], alpha=0.85)
     ax.errorbar(
@@ -256,12 +263,18 @@ def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
     table = summarise(store.load("headline", names), names[0], order=names).set_index(
         ["scenario", "measure"]
     )
-    fig, (left, right) = plt.subplots(1, 2, figsize=SIZE)
+    fig, (left, right) = plt.subplots(1, 2, figsize=SIZE, layout="constrained")
     import seaborn as sns
 
     c = sns.color_palette("colorblind", 2)
     for ax, measure, scale, colour, label in (
-        (left, "retrafficked_60m", 100, c[0], "re-trafficked within 5 years (% of survivors)"),
+        (
+            left,
+            "difference_60m",
+            100,
+            c[0],
+            "change in 5-year re-trafficking vs none (points, paired)",
+        ),
         (right, "service_months_per_survivor", 1, c[1], "service-months per survivor"),
     ):
         rows = [table.loc[(n, measure)] for n in names]
@@ -273,6 +286,7 @@ def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
         ax.set_xlabel("months of monitoring")
         ax.set_ylabel(label)
         ax.set_xticks(months)
+    left.axhline(0, color="black", linewidth=1)
     risk = [table.loc[(n, "retrafficked_60m"), "estimate"] * 100 for n in names]
     gains = -np.diff(risk) / np.maximum(np.diff(months), 1)
     half = (
@@ -286,8 +300,9 @@ def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
     )
     reps, size = _n(store, names)
     caption = (
-        f"Left: true re-trafficking within 60 months of exit by length of monitoring "
-        f"after return; right: service-months used per survivor (assistance, support and "
+        f"Left: change in true re-trafficking within 60 months of exit against no "
+        f"monitoring, paired by replicate, by length of monitoring after return; right: "
+        f"service-months used per survivor (assistance, support and "
         f"monitoring). Means over {reps} replicate cohorts of {size:,} synthetic "
         f"survivors; bands are 95% intervals. Gains per extra month of monitoring fall "
         f"from {gains[0]:.2f} to {gains[-1]:.3f} points."
@@ -307,7 +322,7 @@ def subgroups(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figu
     groups = list(dict.fromkeys(table["subgroup"]))
     others = names[1:]
     colours, labels = _palette(names), _labels(scenarios)
-    fig, ax = plt.subplots(figsize=SIZE)
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(groups))[::-1]
     width = 0.7 / max(len(others), 1)
     for k, name in enumerate(others):
@@ -329,7 +344,7 @@ def subgroups(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figu
         f"change in re-trafficking within 5 years vs {labels[names[0]]} "
         "(percentage points, 95% interval)"
     )
-    ax.legend(fontsize=14, loc="lower left")
+    ax.legend(fontsize=14, loc="center left", bbox_to_anchor=(1.01, 0.5))
     biggest = table[table["scenario"].isin(others)].sort_values("difference").iloc[0]
     title = (
         f"Largest benefit: {labels[biggest['scenario']]} for "
@@ -373,7 +388,7 @@ def pathways(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     import seaborn as sns
 
     colours = sns.color_palette("colorblind", len(order))
-    fig, ax = plt.subplots(figsize=SIZE)
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(names))[::-1]
     left = np.zeros(len(names))
     for colour, pathway in zip(colours, order, strict=True):
@@ -386,7 +401,13 @@ def pathways(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         "re-trafficking events per 1,000 survivors over the horizon "
         "(whiskers: 95% interval of the total)"
     )
-    ax.legend(fontsize=13, loc="lower right", title="pathway", title_fontsize=13)
+    ax.legend(
+        fontsize=13,
+        loc="center left",
+        bbox_to_anchor=(1.01, 0.5),
+        title="pathway",
+        title_fontsize=13,
+    )
     top = order[0]
     share = mean.loc[names[0], top] / mean.loc[names[0]].sum() * 100
     title = (
@@ -417,7 +438,7 @@ def evidence(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     observed = store.load("observed", names)
     observed = observed[observed["scenario"] == names[0]]
     targets = [t for t in load_targets() if t.statistic != "residency after first episode"]
-    fig, axes = plt.subplots(3, 4, figsize=SIZE)
+    fig, axes = plt.subplots(3, 4, figsize=SIZE, layout="constrained")
     inside = 0
     for ax, t in zip(np.ravel(axes), targets, strict=False):
         values = observed.loc[
