@@ -20,6 +20,12 @@ def test_morris_screening_covers_every_prior_and_output(tmp_path):
     assert set(table["parameter"]) == priors
     assert set(table["output"]) == {"retrafficked_60m", "effect_residency"}
     assert (table.loc[table["index"] == "mu_star", "value"] >= 0).all()
+    # Recording probabilities cannot change what truly happens: common random numbers make
+    # their elementary effects on true re-trafficking exactly zero.
+    mu = table[(table["index"] == "mu_star") & (table["output"] == "retrafficked_60m")]
+    mu = mu.set_index("parameter")["value"]
+    assert mu[[n for n in mu.index if n.startswith("observation.")]].eq(0).all()
+    assert mu["survivor.hazard_home_per_month"] > 0
     paths = figure(table, tmp_path / "morris")
     assert all(p.stat().st_size > 1000 for p in paths)
 
