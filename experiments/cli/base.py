@@ -116,3 +116,24 @@ def progress(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@contextmanager
+def runs_progress(total: int, mismatch_hint: str = "") -> Iterator[Callable[[int, int], None]]:
+    """Progress of many runs, with the ways a batch of runs can stop turned into messages.
+
+    An interruption keeps what finished and exits with 130; a results folder holding runs made
+    with other settings, a bad value or an unreachable scheduler is bad input (exit 2).
+    """
+    from experiments.store import StoreMismatch
+
+    try:
+        with progress("Runs", total) as on_progress:
+            yield on_progress
+    except StoreMismatch as err:
+        raise InputError(f"{err}{mismatch_hint}") from None
+    except (ValueError, ConnectionError) as err:
+        raise InputError(str(err)) from None
+    except KeyboardInterrupt:
+        errors.print("interrupted: finished runs are saved; run the same command to resume.")
+        raise typer.Exit(130) from None

@@ -12,9 +12,8 @@ from experiments.cli.base import (
     InputError,
     app,
     console,
-    errors,
     fmt_interval,
-    progress,
+    runs_progress,
     user_errors,
 )
 from sim.parameters import Params, parameter_table
@@ -107,30 +106,23 @@ def compare_cmd(
 ) -> None:
     """Compare scenarios against the first: re-trafficking, differences, cases averted, cost."""
     from experiments.compare import comparison
-    from experiments.store import StoreMismatch
 
     with user_errors():
         if len(scenario_names) < 2:
             raise InputError("compare needs at least two scenarios (the first is the reference).")
-        try:
-            with progress("Runs", replicates * len(scenario_names)) as on_progress:
-                result = comparison(
-                    scenario_names,
-                    replicates=replicates,
-                    seed=seed,
-                    survivors=survivors,
-                    months=months,
-                    workers=workers,
-                    scheduler=scheduler,
-                    output=output,
-                    posterior=None if posterior == "none" else posterior,
-                    on_progress=on_progress,
-                )
-        except (StoreMismatch, ValueError, ConnectionError) as err:
-            raise InputError(str(err)) from None
-        except KeyboardInterrupt:
-            errors.print("interrupted: finished runs are saved; run the same command to resume.")
-            raise typer.Exit(130) from None
+        with runs_progress(replicates * len(scenario_names)) as on_progress:
+            result = comparison(
+                scenario_names,
+                replicates=replicates,
+                seed=seed,
+                survivors=survivors,
+                months=months,
+                workers=workers,
+                scheduler=scheduler,
+                output=output,
+                posterior=None if posterior == "none" else posterior,
+                on_progress=on_progress,
+            )
     print_comparison(result)
 
 

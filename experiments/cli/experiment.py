@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from experiments.cli.base import InputError, app, console, errors, progress, user_errors
+from experiments.cli.base import InputError, app, console, runs_progress, user_errors
 
 experiment_app = typer.Typer(help="Named experiments: list and run them.", no_args_is_help=True)
 app.add_typer(experiment_app, name="experiment")
@@ -48,34 +48,25 @@ def experiment_run(
     """Run an experiment (reusing stored runs) and draw its figures."""
     from experiments.experiment import run_experiment
     from experiments.registry import REGISTRY
-    from experiments.store import StoreMismatch
 
     with user_errors():
         if name not in REGISTRY:
             raise InputError(f"no experiment named {name!r}; known: {', '.join(REGISTRY)}.")
         exp = REGISTRY[name]
         total = (replicates or exp.replicates) * len(exp.scenarios)
-        try:
-            with progress("Runs", total) as on_progress:
-                result = run_experiment(
-                    name,
-                    replicates=replicates,
-                    seed=seed,
-                    survivors=survivors,
-                    months=months,
-                    workers=workers,
-                    scheduler=scheduler,
-                    posterior=None if posterior == "none" else posterior,
-                    results=results,
-                    on_progress=on_progress,
-                )
-        except StoreMismatch as err:
-            raise InputError(f"{err} (or pass --results to use another folder)") from None
-        except (ValueError, ConnectionError) as err:
-            raise InputError(str(err)) from None
-        except KeyboardInterrupt:
-            errors.print("interrupted: finished runs are saved; run the same command to resume.")
-            raise typer.Exit(130) from None
+        with runs_progress(total, " (or pass --results to use another folder)") as on_progress:
+            result = run_experiment(
+                name,
+                replicates=replicates,
+                seed=seed,
+                survivors=survivors,
+                months=months,
+                workers=workers,
+                scheduler=scheduler,
+                posterior=None if posterior == "none" else posterior,
+                results=results,
+                on_progress=on_progress,
+            )
     for fig in result.figures:
         console.print(f"[bold]{fig.title}[/]\n  {fig.png} (+ .svg)", soft_wrap=True)
     console.print(
