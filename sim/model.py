@@ -99,6 +99,7 @@ class ReintegrationModel(mesa.Model):
         processes.pressure(self)  # traffickers' threats and debt claims
         processes.remigration(self)  # safe or irregular re-migration
         processes.retrafficking(self)  # re-trafficking from the community
+        processes.count_down(self)  # a month of support and monitoring used up
         self.tally()
         self.datacollector.collect(self)
 

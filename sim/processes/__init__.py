@@ -5,13 +5,14 @@ from sim.processes.exits import arrive, exploitation, identification
 from sim.processes.journey import journey
 from sim.processes.migration import remigration
 from sim.processes.pressure import pressure
-from sim.processes.reintegration import reintegration
+from sim.processes.reintegration import count_down, reintegration
 from sim.processes.retrafficking import retrafficking
 
 __all__ = [
     "allocate_support",
     "arrive",
     "assistance",
+    "count_down",
     "exploitation",
     "identification",
     "journey",

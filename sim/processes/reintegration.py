@@ -57,9 +57,6 @@ def reintegration(m: ReintegrationModel) -> None:
     helped = idx[supported | monitored]
     p.trust[helped] = np.minimum(p.trust[helped] + s.trust_gain_per_supported_month, 1.0)
 
-    _count_down_support(m, idx[supported])
-    _count_down_monitoring(m, idx[monitored])
-
     # People abroad without status are picked up and deported.
     irregular = idx[
         (p.state[idx] != State.AT_HOME) & ~p.right_to_work[idx] & (p.state_since[idx] < m.month)
@@ -72,6 +69,19 @@ def reintegration(m: ReintegrationModel) -> None:
         Route.DEPORTED,
         risk_assessed=u[3, deported] < m.authority.risk_assessment_share,
     )
+
+
+def count_down(m: ReintegrationModel) -> None:
+    """At the end of the month, one month of support and monitoring is used up.
+
+    Only for survivors who were settled in the community all month: support or monitoring that
+    starts on arrival therefore covers its full number of months of exposure to
+    re-trafficking (arrival months carry the journey's risk instead).
+    """
+    p = m.people
+    settled = np.isin(p.state, COMMUNITY) & (p.state_since < m.month)
+    _count_down_support(m, np.flatnonzero(settled & (p.support_left > 0)))
+    _count_down_monitoring(m, np.flatnonzero(settled & p.monitored))
 
 
 def _count_down_support(m: ReintegrationModel, idx: np.ndarray) -> None:

@@ -154,9 +154,9 @@ def test_support_and_monitoring_count_down_and_end():
     p.support_left[:] = 1
     p.monitored[:] = True
     p.monitoring_left[:] = 2
-    processes.reintegration(m)
+    processes.count_down(m)
     assert p.support_left[0] == 0 and p.monitored[0]
-    processes.reintegration(m)
+    processes.count_down(m)
     assert not p.monitored[0]
     assert events(m)["event"].tolist().count("SUPPORT_ENDED") == 1
 
@@ -173,6 +173,7 @@ def test_monitoring_until_stable_continues_while_unemployed():
     p.monitoring_left[:] = 1
     for still in (True, True, False):
         processes.reintegration(m)
+        processes.count_down(m)
         assert p.monitored[0] == still
 
 
@@ -302,3 +303,26 @@ def test_traffickers_keep_count_of_threats_and_debt_claims():
     assert trafficker.threats_made == 1
     assert trafficker.debt_claimed == m.params.survivor.trafficker_debt_claim
     assert trafficker.threatening() == [0]
+
+
+def test_support_on_arrival_covers_its_full_months_of_exposure():
+    """Two months of support protect two settled months, not one (arrival month excluded)."""
+    m = tiny(
+        1,
+        state=State.EN_ROUTE,
+        survivor__en_route_risk_assisted=0.0,
+        policy__reintegration_support_months=2,
+        policy__monitoring_months=0,
+    )
+    m.people.route[:] = Route.ASSISTED
+    m.month = 1
+    protected = []
+    for month in range(1, 6):
+        m.month = month
+        processes.journey(m)
+        processes.allocate_support(m)
+        processes.reintegration(m)
+        settled = m.people.state[0] == State.AT_HOME and m.people.state_since[0] < month
+        protected.append(bool(settled and m.people.support_left[0] > 0))
+        processes.count_down(m)
+    assert protected == [False, True, True, False, False]
