@@ -86,6 +86,11 @@ class Trafficker(mesa.Agent):
         self.reach_destination = reach_destination
         self.active = True
         self.removed_month: int | None = None
+        #: Whether officials collude with this trafficker (hand survivors back to it).
+        self.colluding_contacts = bool(
+            model.streams["collusion"].random()
+            < model.params.traffickers.share_with_colluding_contacts
+        )
         #: Rows of every survivor this trafficker has exploited, in order.
         self.exploited: list[int] = []
 

@@ -147,11 +147,11 @@ class ReintegrationModel(mesa.Model):
     # --- traffickers and services --------------------------------------------------------------
     def trafficker_active(self, tid: NDArray[np.integer]) -> NDArray[np.bool_]:
         """Whether each trafficker index (-1 = none) is active."""
-        tid = np.asarray(tid)
-        ok = tid >= 0
-        out = np.zeros(tid.shape, dtype=bool)
-        out[ok] = self.trafficker_active_mask[tid[ok]]
-        return out
+        return _lookup(self.trafficker_active_mask, tid)
+
+    def trafficker_has_contacts(self, tid: NDArray[np.integer]) -> NDArray[np.bool_]:
+        """Whether each trafficker index (-1 = none) has colluding contacts among officials."""
+        return _lookup(self.trafficker_contacts, tid)
 
     def places_in_use(self, service: Service) -> int:
         """Survivors currently using a service's places."""
@@ -190,6 +190,7 @@ class ReintegrationModel(mesa.Model):
         self.trafficker_region = np.array([t.region for t in self.traffickers], dtype=np.int16)
         self.trafficker_reach = np.array([t.reach_destination for t in self.traffickers], bool)
         self.trafficker_active_mask = np.array([t.active for t in self.traffickers], bool)
+        self.trafficker_contacts = np.array([t.colluding_contacts for t in self.traffickers], bool)
 
     def _assign_first_traffickers(self) -> None:
         """The first trafficker: from the survivor's region with ``same_region_share``."""
@@ -217,3 +218,12 @@ def _reporter(name: str) -> Callable[[ReintegrationModel], int]:
 
     report.__name__ = name
     return report
+
+
+def _lookup(flags: NDArray[np.bool_], tid: NDArray[np.integer]) -> NDArray[np.bool_]:
+    """``flags[tid]`` with False where ``tid`` is -1 (no trafficker)."""
+    tid = np.asarray(tid)
+    ok = tid >= 0
+    out = np.zeros(tid.shape, dtype=bool)
+    out[ok] = flags[tid[ok]]
+    return out

@@ -31,6 +31,7 @@ STREAMS = (
     "package",
     "support",
     "purpose",
+    "collusion",
 )
 
 

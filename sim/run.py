@@ -86,6 +86,7 @@ def collect(model: ReintegrationModel) -> Result:
                 t.removed_month if t.removed_month is not None else -1 for t in model.traffickers
             ],
             "people_exploited": [len(t.exploited) for t in model.traffickers],
+            "colluding_contacts": [t.colluding_contacts for t in model.traffickers],
             "threats_made": [t.threats_made for t in model.traffickers],
             "debt_claimed": [t.debt_claimed for t in model.traffickers],
         }

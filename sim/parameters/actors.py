@@ -40,6 +40,17 @@ class TraffickerParams(Group):
         source="IOM-2010 §4.4 (recruiters known to the family)",
         description="Share of first traffickers based in the survivor's home region.",
     )
+    share_with_colluding_contacts: float = param(
+        1.0,
+        unit="proportion",
+        ge=0,
+        le=1,
+        uncertain=True,
+        source="assumption: any network may have officers who hand people back (IOM-2010 §4.3); "
+        "how many do is unknown",
+        description="Share of traffickers with colluding contacts among officials; only they "
+        "get survivors handed back.",
+    )
     threat_rate_per_month: float = param(
         0.03,
         unit="rate per month",

@@ -73,7 +73,12 @@ def identification(m: ReintegrationModel) -> None:
     u = m.u("identification", k=5)
     idx = np.flatnonzero(p.state == State.EXITED)
     intercepted = p.exit_cause[idx] == Cause.INTERCEPTION
-    back = intercepted & (u[0, idx] < auth.collusion_share) & m.trafficker_active(p.trafficker[idx])
+    back = (
+        intercepted
+        & (u[0, idx] < auth.collusion_share)
+        & m.trafficker_active(p.trafficker[idx])
+        & m.trafficker_has_contacts(p.trafficker[idx])
+    )
     hand_back = idx[back]
     if len(hand_back):
         p.trust[hand_back] = np.maximum(p.trust[hand_back] - s.trust_loss_after_handback, 0.0)

@@ -326,3 +326,19 @@ def test_support_on_arrival_covers_its_full_months_of_exposure():
         protected.append(bool(settled and m.people.support_left[0] > 0))
         processes.count_down(m)
     assert protected == [False, True, True, False, False]
+
+
+def test_only_traffickers_with_colluding_contacts_get_survivors_handed_back():
+    m = tiny(
+        2,
+        state=State.EXITED,
+        policy__collusion_share=1.0,
+        traffickers__share_with_colluding_contacts=0.0,
+        policy__referral_share=1.0,
+        survivor__decline_at_zero_trust=0.0,
+    )
+    m.people.exit_cause[:] = Cause.INTERCEPTION
+    assert not any(t.colluding_contacts for t in m.traffickers)
+    processes.identification(m)
+    assert "RETRAFFICKED" not in events(m)["event"].tolist()
+    assert (m.people.state != State.EXPLOITED).all()
