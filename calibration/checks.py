@@ -20,7 +20,7 @@ def _simulate(
     job: tuple[int, dict[str, float], int, FitSettings, list[Target]],
 ) -> tuple[int, dict[str, float]]:
     k, overrides, seed, settings, targets = job
-    return k, Simulator(targets, base_overrides(settings)).statistics(overrides, seed)  # values
+    return k, Simulator(targets, base_overrides(settings)).statistics(overrides, seed)
 
 
 def predictive_check(

@@ -61,11 +61,6 @@ def key(parameter: str) -> str:
     return parameter.replace(".", "__")
 
 
-def dotted(name: str) -> str:
-    """The dotted parameter name of a pyabc name."""
-    return name.replace("__", ".")
-
-
 @dataclass
 class Simulator:
     """The model as pyabc sees it: parameters in, observed statistics out. Picklable.
