@@ -58,12 +58,18 @@ class Prior:
     #: Fitted by ABC (True) or only varied in sensitivity analysis (False): the targets cannot
     #: inform every parameter, and ABC-SMC degrades with many weakly identified dimensions.
     calibrate: bool = True
+    #: The parameter is a whole number: values are rounded to the nearest one.
+    integer: bool = False
 
-    def ppf(self, q: float) -> float:
-        """The value at quantile ``q`` in (0, 1)."""
+    def ppf(self, q: float) -> float | int:
+        """The value at quantile ``q`` in (0, 1) (rounded for a whole-number parameter)."""
         if self.distribution == "uniform":
-            return self.lower + q * (self.upper - self.lower)
-        return math.exp(math.log(self.lower) + q * (math.log(self.upper) - math.log(self.lower)))
+            value = self.lower + q * (self.upper - self.lower)
+        else:
+            value = math.exp(
+                math.log(self.lower) + q * (math.log(self.upper) - math.log(self.lower))
+            )
+        return round(value) if self.integer else value
 
 
 _TARGET_FIELDS = {
@@ -162,8 +168,8 @@ def load_priors(path: Path = PRIORS, calibrated_only: bool = False) -> list[Prio
         if group not in GROUPS or field not in GROUPS[group].model_fields:
             raise SpecError(f"{where}: {name} is not a parameter (see 'retraffic params').")
         info = GROUPS[group].model_fields[field]
-        if info.annotation is not float:
-            raise SpecError(f"{where}: only real-valued parameters can have a prior.")
+        if info.annotation not in (float, int):
+            raise SpecError(f"{where}: only numeric parameters can have a prior.")
         if values["distribution"] not in ("uniform", "loguniform"):
             raise SpecError(
                 f"{where}: distribution must be 'uniform' or 'loguniform' "
@@ -180,7 +186,7 @@ def load_priors(path: Path = PRIORS, calibrated_only: bool = False) -> list[Prio
             raise SpecError(f"{where}: a loguniform prior needs lower above 0.")
         if not values["reason"].strip():
             raise SpecError(f"{where}: reason must say why the range is what it is.")
-        priors.append(Prior(**values))
+        priors.append(Prior(**values, integer=info.annotation is int))
     names = [p.parameter for p in priors]
     if len(set(names)) != len(names):
         raise SpecError(f"{path.name}: a parameter has two priors.")

@@ -4,7 +4,7 @@ A scenario file is TOML::
 
     title = "Longer monitoring"
     description = "Plain-language description of the policy."
-    source = "IOM-2010 §6: ..."
+    source = "IOM-2010 §5.5 (...)"
     extends = "baseline"            # optional: start from another scenario's overrides
 
     [overrides]                     # dotted parameter names, validated against Params

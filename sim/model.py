@@ -27,6 +27,7 @@ MONTHLY = (
     "monitored",
     "threatened",
     "employed",
+    "homeless",
     "active_traffickers",
 )
 
@@ -50,7 +51,10 @@ class ReintegrationModel(mesa.Model):
         self.seed = seed
         self.month = -1
         cohort = make_cohort(
-            self.params.cohort, self.streams["cohort"], self.params.run.horizon_months
+            self.params.cohort,
+            self.streams["cohort"],
+            self.params.run.horizon_months,
+            self.params.survivor,
         )
         self.people = People.from_cohort(cohort)
         self.n = len(self.people)
@@ -92,10 +96,12 @@ class ReintegrationModel(mesa.Model):
         processes.arrive(self)  # first exits of the cohort
         processes.exploitation(self)  # exits from later episodes
         processes.identification(self)  # referred, deported or handed back
-        processes.assistance(self)  # destination assistance: drop-out, residency or return
-        processes.journey(self)  # en-route risk, arrival home
+        processes.drop_out(self)  # cutting contact with assistance or support
+        processes.assistance(self)  # destination assistance ends: residency or return
+        processes.journey(self)  # en-route risk, arrival home, referral on return
         processes.allocate_support(self)  # support places to those waiting
         processes.reintegration(self)  # work, debt, recovery, support and monitoring
+        processes.destination(self)  # permits expire or are renewed; rehousing
         processes.pressure(self)  # traffickers' threats and debt claims
         processes.remigration(self)  # safe or irregular re-migration
         processes.retrafficking(self)  # re-trafficking from the community
@@ -132,6 +138,7 @@ class ReintegrationModel(mesa.Model):
             monitored=int(p.monitored.sum()),
             threatened=int(p.threatened.sum()),
             employed=int(p.employed.sum()),
+            homeless=int(p.homeless.sum()),
             active_traffickers=int(self.trafficker_active_mask.sum()),
         )
 

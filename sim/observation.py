@@ -161,6 +161,11 @@ def statistics(recs: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame) -
     pkg = first.loc[twice, "package"].to_numpy()
     avr = _first_route(people, twice) == Route.ASSISTED
     add("T8", "share with assisted voluntary return", _mean(avr), len(twice))
+    # Assisted in the country of origin: after an internal episode, or referred on return.
+    in_origin = (first.loc[twice, "international"].to_numpy() != 1) | (
+        first.loc[twice, "cause"].to_numpy() == "ORIGIN"
+    )
+    add("T8", "share first assisted in the country of origin", _mean(in_origin), len(twice))
     for name, bit in PACKAGE_PARTS.items():
         add("T8", f"share with {name}", _mean((pkg & bit) > 0), len(twice))
 
@@ -173,7 +178,7 @@ def statistics(recs: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame) -
 
     case_events = events[events["survivor"].isin(cases)]
     declined = case_events["event"].isin(["ASSISTANCE_DECLINED", "MONITORING_DECLINED"])
-    left = case_events["event"] == "ASSISTANCE_LEFT"
+    left = case_events["event"].isin(["ASSISTANCE_LEFT", "SUPPORT_LEFT"])
     add(
         "T10",
         "share declined assistance or monitoring",

@@ -31,6 +31,7 @@ class People:
     low_education: NDArray[np.bool_]
     minority: NDArray[np.bool_]
     region: NDArray[np.int16]
+    interception: NDArray[np.float64]
     # dynamic, starting from the cohort
     debt: NDArray[np.float64]
     psychosocial: NDArray[np.bool_]
@@ -63,6 +64,10 @@ class People:
     first_retraffic_month: NDArray[np.int32]
     econ_at_retraffic: NDArray[np.int8]
     status_at_retraffic: NDArray[np.int8]
+    arrived_month: NDArray[np.int32]
+    exposed_month: NDArray[np.int32]
+    residency_until: NDArray[np.int32]
+    homeless: NDArray[np.bool_]
 
     @classmethod
     def from_cohort(cls, cohort: Columns) -> People:
@@ -103,6 +108,13 @@ class People:
             "first_retraffic_month": full(-1, np.int32),
             "econ_at_retraffic": full(-1, np.int8),
             "status_at_retraffic": full(-1, np.int8),
+            # The settling clock: month of the latest arrival in a community state.
+            "arrived_month": full(-1, np.int32),
+            # The early-risk clock: restarts on arrival and when support ends.
+            "exposed_month": full(-1, np.int32),
+            # Month a residence permit expires (-1: none, or permanent).
+            "residency_until": full(-1, np.int32),
+            "homeless": full(False, np.bool_),
         }
         static = {k: v for k, v in cohort.items() if k not in dynamic}
         return cls(**static, **dynamic)

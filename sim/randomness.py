@@ -32,6 +32,9 @@ STREAMS = (
     "support",
     "purpose",
     "collusion",
+    "dropout",
+    "destination",
+    "housing",
 )
 
 

@@ -52,6 +52,11 @@ class Event(IntEnum):
     THREATENED = 20
     REMIGRATED = 21
     RETRAFFICKED = 22
+    SUPPORT_LEFT = 23  # cut contact with (went missing from) reintegration support
+    RESIDENCY_RENEWED = 24
+    RESIDENCY_EXPIRED = 25
+    HOMELESS = 26
+    REHOUSED = 27
 
 
 class Cause(IntEnum):
@@ -81,11 +86,12 @@ class Cause(IntEnum):
     RETRAFFICKED = 21
     REMIGRATED = 22
     DESTINATION = 23
-    ORIGIN = 24
+    ORIGIN = 24  # a service in the origin country; as a referral: referred there on return
     ECONOMIC = 25
     STATUS = 26
     JOB_SEARCH = 27
     JOB_PLACEMENT = 28
+    HOUSING = 29
 
 
 #: Causes of re-trafficking: the pathways reported by the ``pathways`` outputs.

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tomli_w
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -112,7 +113,7 @@ class Params(BaseModel):
             group, _, field = dotted.partition(".")
             if group not in GROUPS or field not in GROUPS[group].model_fields:
                 raise unknown_name(dotted, list(names()))
-            nested[group][field] = value
+            nested[group][field] = _whole(value, GROUPS[group].model_fields[field].annotation)
         return Params.from_nested(nested)
 
     # --- export -----------------------------------------------------------------------------
@@ -132,6 +133,19 @@ class Params(BaseModel):
         """Dotted names whose values differ: ``{name: (self value, other value)}``."""
         mine, theirs = self.to_flat(), other.to_flat()
         return {k: (mine[k], theirs[k]) for k in mine if mine[k] != theirs[k]}
+
+
+def _whole(value: Any, annotation: Any) -> Any:
+    """A whole number given as a float (``3.0``) or a numpy integer, as ``int`` for an int field.
+
+    Prior draws and posterior files hold numbers as floats; anything else is left for
+    validation to accept or reject.
+    """
+    if annotation is not int or isinstance(value, bool):
+        return value
+    if isinstance(value, np.integer) or (isinstance(value, float | np.floating) and float(value).is_integer()):
+        return int(value)
+    return value
 
 
 def _validate_group(name: str, values: dict[str, Any]) -> Group:

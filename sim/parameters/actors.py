@@ -13,7 +13,7 @@ class TraffickerParams(Group):
         unit="traffickers per 1,000 survivors",
         ge=0,
         le=1000,
-        source="assumption: small networks each exploit tens of people",
+        source="assumption: small networks each exploit tens of people; no source counts them",
         description="Number of trafficker agents, scaled to cohort size (0 = none).",
     )
     recruits_per_month: int = param(
@@ -29,7 +29,8 @@ class TraffickerParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §4.2 (most networks operate across borders)",
+        source="assumption: most cases were international (IOM-2010 §4.2) and traffickers "
+        "found people in destination and origin countries (§4.4); the share is not reported",
         description="Share of traffickers who operate in destination countries as well as at home.",
     )
     same_region_share: float = param(
@@ -37,7 +38,8 @@ class TraffickerParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §4.4 (recruiters known to the family)",
+        source="assumption: original recruiters are often known to the family (IOM-2010 §4.5) "
+        "and locate people who stay in the same region (\"Post-exit\")",
         description="Share of first traffickers based in the survivor's home region.",
     )
     share_with_colluding_contacts: float = param(
@@ -46,8 +48,8 @@ class TraffickerParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="assumption: any network may have officers who hand people back (IOM-2010 §4.3); "
-        "how many do is unknown",
+        source="assumption: officers handed some people back to traffickers (IOM-2010 §4.3); "
+        "how many networks have such contacts is unknown",
         description="Share of traffickers with colluding contacts among officials; only they "
         "get survivors handed back.",
     )
@@ -57,7 +59,8 @@ class TraffickerParams(Group):
         ge=0,
         le=50,
         uncertain=True,
-        source="IOM-2010 §4.4 (threats to the person or family, e.g. a younger sister)",
+        source="assumption: traffickers threaten people or their families after return "
+        "(IOM-2010 §4.5); how often is not reported",
         description="Rate at which a former trafficker in reach starts threatening a survivor.",
     )
     threat_end_rate_per_month: float = param(
@@ -73,7 +76,8 @@ class TraffickerParams(Group):
         unit="rate per month",
         ge=0,
         le=50,
-        source="assumption: prosecution is rare (IOM-2010 §6 calls for tougher penalties)",
+        source='assumption: prosecution is rare (IASC-2021 "Enablers of re-trafficking": low '
+        'prosecution rates)',
         description="Rate at which a trafficker is removed (prosecuted or stops).",
     )
     replacement_delay_months: int = param(
@@ -98,7 +102,7 @@ class ServiceParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §5.3 Table 5 (20 of 40)",
+        source="IOM-2010 Table 5 (20 of 40)",
         description="Share of packages with accommodation.",
     )
     share_medical: float = param(
@@ -106,7 +110,7 @@ class ServiceParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §5.3 Table 5 (20 of 40)",
+        source="IOM-2010 Table 5 (20 of 40)",
         description="Share of packages with medical or psychological care.",
     )
     share_financial: float = param(
@@ -114,7 +118,7 @@ class ServiceParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §5.3 Table 5 (14 of 40)",
+        source="IOM-2010 Table 5 (14 of 40)",
         description="Share of packages with a reinstallation grant.",
     )
     share_vocational: float = param(
@@ -122,7 +126,7 @@ class ServiceParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §5.3 Table 5 (9 of 40)",
+        source="IOM-2010 Table 5 (9 of 40)",
         description="Share of packages with education or vocational training.",
     )
     share_legal: float = param(
@@ -130,7 +134,7 @@ class ServiceParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §5.3 Table 5 (6 of 40)",
+        source="IOM-2010 Table 5 (6 of 40)",
         description="Share of packages with legal assistance.",
     )
     share_job_placement: float = param(
@@ -138,7 +142,7 @@ class ServiceParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §5.3 Table 5 (2 of 40)",
+        source="IOM-2010 Table 5 (2 of 40)",
         description="Share of packages with job placement.",
     )
     vocational_job_ratio: float = param(
@@ -146,7 +150,7 @@ class ServiceParams(Group):
         unit="rate ratio",
         ge=1,
         le=10,
-        source="IOM-2010 §5.3 (none of 9 trained found regular work)",
+        source="IOM-2010 §5.3.3 (none of 9 trained secured regular work): little or no effect",
         description="Multiplier on job-finding after vocational training.",
     )
     job_placement_success: float = param(
@@ -162,7 +166,7 @@ class ServiceParams(Group):
         unit="months of income",
         ge=0,
         le=24,
-        source="IOM-2010 §5.3 (usually a one-month reinstallation grant)",
+        source="IOM-2010 §5.3.4 (usually a one-month reinstallation grant)",
         description="Debt paid off by a reinstallation grant.",
     )
     legal_debt_claim_ratio: float = param(
@@ -170,15 +174,18 @@ class ServiceParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: legal advice helps contest traffickers' 'debts' (IASC-2021 Enablers)",
-        description="Share of traffickers' debt claims a survivor with legal help still pays.",
+        source='assumption: legal advice and representation protect (IASC-2021 "Factors thought '
+        'to reduce the risk of and vulnerability to re-trafficking"); not quantified',
+        description="Share of a trafficker's coercion (its threats and 'debt' claims) that a "
+        "survivor with legal help still faces: scales the excess of hr_threatened.",
     )
     monitoring_uptake: float = param(
-        0.9,
+        0.95,
         unit="probability",
         ge=0,
         le=1,
-        source="IOM-2010 §5.3.7 (monitoring is voluntary; 1 of 79 refused it)",
+        source="IOM-2010 §5.3.7 (1 of 79 refused follow-up monitoring), endnote 30 (monitoring "
+        "is voluntary); how many were offered it is not reported",
         description="Probability that a survivor offered monitoring accepts it.",
     )
     max_wait_months: int = param(
@@ -186,7 +193,8 @@ class ServiceParams(Group):
         unit="months",
         ge=0,
         le=60,
-        source="assumption: people stop waiting for a support place after a few months",
+        source="assumption: people stop waiting for a support place after a few months "
+        "(IOM-2010 §5.5: funding shortages)",
         description="Months a survivor waits for a reintegration support place before going "
         "without.",
     )

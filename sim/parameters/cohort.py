@@ -17,7 +17,7 @@ class RunParams(Group):
         unit="months",
         ge=1,
         le=600,
-        source="IOM-2010 §2 (the database covers 1999-2009, ten years)",
+        source="IOM-2010 §2.1 (a 10-year period, 1999-2009)",
         description="Number of monthly steps simulated.",
     )
 
@@ -30,24 +30,35 @@ class CohortParams(Group):
         unit="survivors",
         ge=1,
         le=5_000_000,
-        source="IOM-2010 §2 (about 14,000 people assisted 1999-2009)",
+        source="IOM-2010 §2 (nearly 14,000 registered beneficiaries by December 2009)",
         description="Number of survivors in the cohort.",
     )
     entry: Literal["at_once", "inflow"] = param(
         "inflow",
         unit="category",
-        source="IOM-2010 §2 (people were assisted throughout 1999-2009)",
-        description="'at_once': all exit in month 0; 'inflow': exits spread evenly over "
-        "inflow_months.",
+        source="IOM-2010 §2.1 (cases over a 10-year period, 1999-2009)",
+        description="'at_once': all exit in month 0; 'inflow': first exits spread over "
+        "inflow_months, growing by inflow_growth_per_year (0 = evenly).",
     )
     inflow_months: int = param(
         120,
         unit="months",
         ge=1,
         le=600,
-        source="IOM-2010 §2 (assistance spread over ten years)",
+        source="IOM-2010 §2.1 (cases over a 10-year period, 1999-2009)",
         description="Months over which first exits are spread when entry = 'inflow' (cut to "
         "the horizon when longer).",
+    )
+    inflow_growth_per_year: float = param(
+        0.068,
+        unit="proportion per year",
+        ge=-0.5,
+        le=1,
+        uncertain=True,
+        source="IOM-2010 §2 (nearly 14,000 registered by December 2009, nearly 16,000 a year "
+        "later): exponential growth of 6.8% a year gives both; the shape is an assumption",
+        description="Growth rate of first exits over the inflow window (continuous, per year); "
+        "0 spreads them evenly.",
     )
     age_mean_years: float = param(
         22.0,
@@ -56,7 +67,7 @@ class CohortParams(Group):
         le=50,
         uncertain=True,
         source="assumption: slightly above the re-trafficked mean of 20 (IOM-2010 §3.2), "
-        "since youth raises risk",
+        "since youth raises risk; the age of all assisted is not reported",
         description="Mean age at first exit (normal, truncated to the age bounds).",
     )
     age_sd_years: float = param(
@@ -88,7 +99,8 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §3.1 (all 79 re-trafficked female; identification favours women)",
+        source="assumption: all 79 re-trafficked were female (IOM-2010 §3.1), which reflects "
+        "who was identified as much as who is at risk; a label, read by no process",
         description="Share of the cohort who are female.",
     )
     share_sexual_exploitation: float = param(
@@ -96,7 +108,8 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §3 (mostly sexual exploitation in South-Eastern Europe)",
+        source="assumption: most re-trafficking cases involved sexual exploitation at one or "
+        "both times (IOM-2010 §4.1), reflecting where assistance focused",
         description="Share of first episodes for sexual exploitation.",
     )
     share_forced_labour: float = param(
@@ -104,7 +117,8 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: forced labour the second purpose; the rest is forced criminality",
+        source="assumption: forced labour the second purpose (IOM-2010 §4.1); the rest is "
+        "forced criminality",
         description="Share of first episodes for forced labour (the rest: forced criminality).",
     )
     share_international_first: float = param(
@@ -112,7 +126,8 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §4.2 Table 2 (33 of 39 first episodes international)",
+        source="assumption: 33 of 40 twice-assisted were trafficked internationally the first "
+        "time (IOM-2010 §4.2); the share among all assisted is not reported",
         description="Share of first episodes that were international.",
     )
     share_poor: float = param(
@@ -120,7 +135,8 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="IOM-2010 §4.5 (most were unemployed or poor before and after)",
+        source="assumption: over half of the re-trafficked described their economic status as "
+        "poor or very poor (IOM-2010 §3.4); the share among all assisted is not reported",
         description="Share who were poor before first trafficking.",
     )
     share_secure: float = param(
@@ -128,7 +144,7 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: a minority economically secure before trafficking (IOM-2010 §4.5)",
+        source="assumption: a minority economically secure before trafficking (IOM-2010 §3.4)",
         description="Share who were economically secure before first trafficking "
         "(the rest were getting by).",
     )
@@ -138,7 +154,7 @@ class CohortParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="assumption: debts to family or community are common (IOM-2010 §4.5)",
+        source="assumption: debts to family or community are common (IOM-2010 §4.6)",
         description="Share who owe debts on exit.",
     )
     mean_debt_months_income: float = param(
@@ -154,7 +170,7 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: family rejection and stigma are frequent (IOM-2010 §4.4)",
+        source="assumption: family rejection and stigma are frequent (IOM-2010 §4.5)",
         description="Share whose family rejects them on return.",
     )
     share_family_complicit: float = param(
@@ -162,7 +178,7 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: sometimes family members were the traffickers (IOM-2010 §4.4)",
+        source="assumption: sometimes family members were the traffickers (IOM-2010 §4.5)",
         description="Share whose family was complicit in the trafficking.",
     )
     share_psychosocial_need: float = param(
@@ -170,7 +186,8 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: psychological difficulties are common (IOM-2010 §4.6)",
+        source='assumption: psychological difficulties are named as a risk (IOM-2010 '
+        '"Individual characteristics and profiles of trafficking victims") without a rate',
         description="Share with psychological or psychosocial difficulties at exit.",
     )
     share_substance_dependency: float = param(
@@ -178,7 +195,8 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: named as a risk factor without a rate (IOM-2010 §4.6)",
+        source='assumption: named as a risk factor without a rate (IOM-2010 "Individual '
+        'characteristics and profiles of trafficking victims")',
         description="Share with drug or alcohol dependency at exit.",
     )
     share_low_education: float = param(
@@ -186,7 +204,8 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: low schooling is typical of the assisted (IOM-2010 §4.5)",
+        source="assumption: for over half of the re-trafficked, schooling ended after primary "
+        "school (IOM-2010 §3.5)",
         description="Share with little schooling or marketable skills.",
     )
     share_minority_or_conflict: float = param(
@@ -194,7 +213,8 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: ethnic minority or conflict background named as risk (IOM-2010 §4.6)",
+        source='assumption: ethnic minority or conflict background named as risk (IOM-2010 '
+        '"Individual characteristics and profiles of trafficking victims")',
         description="Share from an ethnic minority or a conflict-affected background.",
     )
     trust_mean: float = param(
@@ -203,7 +223,7 @@ class CohortParams(Group):
         ge=0.01,
         le=0.99,
         uncertain=True,
-        source="assumption: distrust of authorities drives refusal (IOM-2010 §5.3.7)",
+        source="assumption: distrust of authorities drives refusal (IOM-2010 §4.3, §5.3.7)",
         description="Mean trust in authorities and services at exit (beta distribution).",
     )
     trust_concentration: float = param(

@@ -39,12 +39,14 @@ def param(
     Args:
         default: The default value (baseline practice where the sources describe it).
         unit: The unit, e.g. ``"months"``, ``"probability per month"``, ``"hazard ratio"``.
-        source: ``"IOM-2010 §5.3"``, ``"IASC-2021 Enablers"`` or ``"assumption: <reason>"``.
+        source: ``"IOM-2010 §5.3"``, ``'IASC-2021 "Enablers of re-trafficking"'`` or
+            ``"assumption: <reason>"`` (places listed in ``docs/sources.toml``).
         description: One sentence saying what the parameter means in the model.
         ge: Smallest valid value (inclusive), if bounded below.
         le: Largest valid value (inclusive), if bounded above.
         uncertain: True when no source fixes the value, so calibration or sensitivity
-            analysis should vary it.
+            analysis should vary it. Always true for an ``"assumption: ..."``: a number the
+            reports do not give is uncertain by definition.
 
     Returns:
         A pydantic ``FieldInfo`` carrying the metadata.
@@ -53,6 +55,7 @@ def param(
         raise ValueError(
             f"source must cite IOM-2010, IASC-2021 or 'assumption: why', got {source!r}"
         )
+    uncertain = uncertain or source.startswith("assumption: ")
     return Field(
         default,
         ge=ge,

@@ -4,6 +4,11 @@ Monthly rates are declared as ``*_per_month`` and turned into per-step probabili
 place (:func:`sim.rates.prob`). Hazard ratios multiply the monthly re-trafficking hazard.
 No study gives dates of trafficking (IOM-2010 endnote 26), so the hazards themselves are
 assumptions to be calibrated against the observed targets.
+
+Each factor acts through one path (``docs/mechanisms.md``): economic conditions (work, debt)
+push people to migrate again; social conditions (family, stigma), individual vulnerability,
+protection and status set the monthly hazard in the community; threats add coercion by the
+former trafficker.
 """
 
 from __future__ import annotations
@@ -18,22 +23,37 @@ class SurvivorParams(Group):
 
     # --- exploitation and exit -------------------------------------------------------------
     exit_rate_per_month: float = param(
-        0.15,
+        0.25,
         unit="rate per month",
         ge=0.001,
         le=50,
         uncertain=True,
-        source="assumption: second episodes last months (IOM-2010 §5.1, endnote 26 gives no dates)",
+        source="assumption: later episodes last months; IOM-2010 endnote 26 says the 20-month "
+        "interval includes the second episode but gives no dates of trafficking",
         description="Rate of exit from a later exploitation episode (mean length 1/rate).",
     )
     share_exits_intercepted: float = param(
-        0.68,
+        0.35,
         unit="proportion",
         ge=0,
         le=1,
         uncertain=True,
-        source="IOM-2010 §4.3 Table 3 (27 of 40 referred by law enforcement at first assistance)",
-        description="Share of exits that are interceptions by authorities (the rest escape).",
+        source="assumption: IOM-2010 §4.3 gives law-enforcement referral (25% of the database, "
+        "27 of 40 twice-assisted per Table 3), not the share of exits that are interceptions",
+        description="Mean over survivors of the chance that an exit is an interception by the "
+        "authorities (the rest escape).",
+    )
+    interception_concentration: float = param(
+        2.0,
+        unit="beta concentration",
+        ge=0.1,
+        le=1000,
+        uncertain=True,
+        source="assumption: a persistent individual chance of interception would explain why "
+        "law enforcement referred 27 of 40 twice-assisted but 25% of all (IOM-2010 §4.3 "
+        "Table 3); how persistent is unknown",
+        description="Concentration (a + b) of the beta distribution of each survivor's "
+        "lasting chance of being intercepted at exit; large values make everyone alike.",
     )
     ngo_contact_after_escape: float = param(
         0.45,
@@ -41,7 +61,8 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="assumption: escapees reach assistance through NGOs, embassies, families",
+        source="assumption: escapees reach assistance through NGOs, embassies and others "
+        "(IOM-2010 §4.3 Table 3) at a rate no source gives",
         description="Probability that an escaped survivor is referred to assistance.",
     )
     self_return_after_escape: float = param(
@@ -49,17 +70,31 @@ class SurvivorParams(Group):
         unit="probability",
         ge=0,
         le=1,
-        source="assumption: most unassisted international survivors go home on their own",
+        uncertain=True,
+        source="assumption: unassisted survivors return as self-returnees (IOM-2010 §5.3.1); "
+        "how many stay abroad is not reported",
         description="Probability that an unassisted international survivor travels home "
         "rather than staying in the destination irregularly.",
+    )
+    origin_assistance_after_return: float = param(
+        0.15,
+        unit="probability",
+        ge=0,
+        le=1,
+        uncertain=True,
+        source="assumption: IOM-2010 §5.1 has 16 of 40 twice-assisted first assisted in their "
+        "country of origin (6 of them internal), not the chance per unassisted return",
+        description="Probability that an international survivor who returns home without "
+        "assistance (deported or self-returned) is referred to assistance on arrival.",
     )
     same_purpose_share: float = param(
         0.7,
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: re-trafficking is for the same or a different purpose (IOM-2010 §1.1); "
-        "most return to the same kind of exploitation",
+        uncertain=True,
+        source="assumption: a new episode may have the same or a different purpose (IOM-2010 "
+        "§1.1, §4.1); the split is not reported",
         description="Probability that a new episode has the same purpose as the last; otherwise "
         "the purpose is drawn from the cohort's shares.",
     )
@@ -70,7 +105,8 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="IOM-2010 executive summary, §4.3 (deportees picked up at the border or at home)",
+        source="assumption: deportees without risk assessment are re-trafficked en route "
+        "(IOM-2010 §4.4); the share is not reported",
         description="Probability of re-trafficking on the way home after deportation without "
         "risk assessment.",
     )
@@ -80,7 +116,8 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="assumption: unassisted journeys are risky, less so than deportation",
+        source="assumption: a journey home taken alone can be dangerous (IOM-2010 §4.4); less "
+        "so than deportation",
         description="Probability of re-trafficking on an unassisted journey home.",
     )
     en_route_risk_assisted: float = param(
@@ -88,7 +125,9 @@ class SurvivorParams(Group):
         unit="probability per journey",
         ge=0,
         le=1,
-        source="IOM-2010 §5.3 (assisted voluntary return with risk assessment)",
+        uncertain=True,
+        source="assumption: assisted return with a risk assessment is the safe route "
+        "(IOM-2010 §5.3.1); not risk-free",
         description="Probability of re-trafficking on an assisted, risk-assessed return.",
     )
     risk_assessment_effect: float = param(
@@ -97,36 +136,50 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="assumption: risk assessment before return cuts en-route risk (IOM-2010 §6)",
+        source="assumption: a risk assessment before return is recommended (IOM-2010 "
+        '"Safe, voluntary return of trafficked persons"); its effect is not measured',
         description="Multiplier on the en-route risk of a deportation that was risk-assessed.",
     )
-    # --- assistance uptake and trust (mechanisms 2, 7) ---------------------------------------
+    # --- assistance uptake, drop-out and trust (mechanisms 2, 7) -----------------------------
     decline_at_zero_trust: float = param(
-        0.25,
+        0.10,
         unit="probability",
         ge=0,
         le=1,
         uncertain=True,
-        source="IOM-2010 §5.3.7 (4 of 79 refused assistance or monitoring; distrust)",
+        source="IOM-2010 §5.3.7 (3 of 79 refused all assistance, distrust suspected): about 4% "
+        "at the cohort's mean trust",
         description="Probability of declining offered assistance for someone with no trust "
         "(scales with 1 - trust).",
     )
     dropout_at_zero_trust_per_month: float = param(
-        0.15,
+        0.04,
         unit="rate per month",
         ge=0,
         le=50,
         uncertain=True,
-        source="IOM-2010 §5.3.7 (5 of 79 cut contact during assistance)",
-        description="Rate of leaving assistance early for someone with no trust (scales with "
-        "1 - trust).",
+        source="IOM-2010 §5.3.7 (5 of 79 cut contact during assistance): about 6% over a few "
+        "months of assistance and support at the cohort's mean trust",
+        description="Rate of cutting contact with (going missing from) assistance or support "
+        "for someone with no trust (scales with 1 - trust).",
+    )
+    dropout_minor_ratio: float = param(
+        2.0,
+        unit="rate ratio",
+        ge=1,
+        le=20,
+        uncertain=True,
+        source='assumption: children go missing from care and placements (IASC-2021 "Enablers '
+        'of re-trafficking"); how much more often is not reported',
+        description="Multiplier on cutting contact for survivors under 18.",
     )
     trust_loss_after_handback: float = param(
         0.5,
         unit="0-1 score",
         ge=0,
         le=1,
-        source="IOM-2010 §4.3 (hand-backs by colluding officers leave people distrustful)",
+        source="assumption: hand-backs by colluding officers leave people distrustful "
+        "(IOM-2010 §4.3); the size of the loss is not measured",
         description="Drop in trust after being handed back to the trafficker.",
     )
     trust_gain_per_supported_month: float = param(
@@ -134,17 +187,20 @@ class SurvivorParams(Group):
         unit="0-1 score per month",
         ge=0,
         le=1,
-        source="IASC-2021 Enablers (a relationship with a support team builds trust)",
+        source='assumption: a relationship with a support team protects (IASC-2021 "Factors '
+        'thought to reduce the risk of and vulnerability to re-trafficking"); the pace is not '
+        "measured",
         description="Rise in trust for each month of support or monitoring.",
     )
-    # --- reintegration (mechanisms 4, 7) ------------------------------------------------------
+    # --- reintegration (mechanisms 4, 5, 7) --------------------------------------------------
     job_find_rate_per_month: float = param(
         0.04,
         unit="rate per month",
         ge=0,
         le=50,
         uncertain=True,
-        source="IOM-2010 §4.5 (most unemployed on return; 16 of 19 no better off)",
+        source="assumption: most were unemployed on return (IOM-2010 §4.5) and none of 9 "
+        "trained found regular work (§5.3.3); no rate is reported",
         description="Rate of finding regular work at home for a person with average skills.",
     )
     job_loss_rate_per_month: float = param(
@@ -152,7 +208,7 @@ class SurvivorParams(Group):
         unit="rate per month",
         ge=0,
         le=50,
-        source="assumption: precarious, irregular work is often lost (IOM-2010 §4.5)",
+        source="assumption: a minority had irregular work on return (IOM-2010 §4.5), often lost",
         description="Rate of losing work.",
     )
     low_education_job_ratio: float = param(
@@ -168,7 +224,8 @@ class SurvivorParams(Group):
         unit="rate ratio",
         ge=0,
         le=1,
-        source="IASC-2021 Enablers (no right to work leaves only exploitative informal work)",
+        source='assumption: without the right to work only informal work is open (IASC-2021 '
+        '"Enablers of re-trafficking"); the ratio is not measured',
         description="Multiplier on job-finding abroad without the right to work.",
     )
     destination_job_ratio: float = param(
@@ -176,7 +233,7 @@ class SurvivorParams(Group):
         unit="rate ratio",
         ge=0,
         le=10,
-        source="assumption: more jobs in destination countries than at home (IOM-2010 §4.5)",
+        source="assumption: people migrate for work that is lacking at home (IOM-2010 §4.6)",
         description="Multiplier on job-finding in the destination with the right to work.",
     )
     debt_growth_per_month: float = param(
@@ -200,15 +257,17 @@ class SurvivorParams(Group):
         unit="months of income",
         ge=0,
         le=60,
-        source="IOM-2010 §4.4 ('debts' still owed to traffickers)",
-        description="Debt a trafficker claims from a survivor they threaten.",
+        source="assumption: traffickers claim 'debts' are still owed (IOM-2010 §4.5); no sizes "
+        "are reported. Recorded on the trafficker; its pull acts through hr_threatened",
+        description="Debt a trafficker claims at each spell of threats (the trafficker's "
+        "accounts; the survivor's coercion is hr_threatened).",
     )
     recovery_rate_per_month: float = param(
         0.02,
         unit="rate per month",
         ge=0,
         le=50,
-        source="assumption: psychological recovery takes years without support",
+        source="assumption: psychological recovery takes years without support (IOM-2010 §5.5)",
         description="Rate at which psychosocial needs resolve without counselling.",
     )
     counselling_recovery_ratio: float = param(
@@ -216,7 +275,8 @@ class SurvivorParams(Group):
         unit="rate ratio",
         ge=1,
         le=20,
-        source="IASC-2021 Enablers (long-term counselling protects)",
+        source='assumption: counselling and rehabilitation protect (IASC-2021 "Factors thought '
+        'to reduce the risk of and vulnerability to re-trafficking"); the ratio is not measured',
         description="Multiplier on recovery while receiving support.",
     )
     # --- re-migration (mechanism 5) -----------------------------------------------------------
@@ -226,33 +286,30 @@ class SurvivorParams(Group):
         ge=0,
         le=50,
         uncertain=True,
-        source="IOM-2010 §4.5 (people re-migrate through irregular channels for lack of work)",
-        description="Base rate of deciding to migrate again for someone employed, debt-free, "
-        "with a supportive family.",
+        source="assumption: people migrate again for lack of work and to pay debts (IOM-2010 "
+        "§4.6); no rate is reported",
+        description="Rate of deciding to migrate again on arrival in the community, for "
+        "someone employed and debt-free; falls as they settle.",
     )
     remigration_unemployed_ratio: float = param(
         3.0,
         unit="rate ratio",
         ge=1,
         le=20,
-        source="IOM-2010 §4.5 (economic push)",
-        description="Multiplier on re-migration while unemployed.",
+        uncertain=True,
+        source="assumption: without work at home people re-migrate in search of employment "
+        "(IOM-2010 §4.6); the ratio is not measured",
+        description="Multiplier on re-migration while unemployed (the economic push).",
     )
     remigration_debt_ratio: float = param(
         2.0,
         unit="rate ratio",
         ge=1,
         le=20,
-        source="IOM-2010 §4.5 (debts to family or community)",
-        description="Multiplier on re-migration while in debt.",
-    )
-    remigration_rejection_ratio: float = param(
-        2.0,
-        unit="rate ratio",
-        ge=1,
-        le=20,
-        source="IOM-2010 §4.4 (family rejection and stigma)",
-        description="Multiplier on re-migration when the family rejects the survivor.",
+        uncertain=True,
+        source="assumption: debts from the first migration leave 'no other option but to "
+        "migrate again' (IOM-2010 §4.6); the ratio is not measured",
+        description="Multiplier on re-migration while owing at least a month's income.",
     )
     irregular_migration_risk: float = param(
         0.2,
@@ -260,7 +317,8 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="IOM-2010 §4.5 (re-migration through smugglers or the same recruiters)",
+        source="assumption: re-migration through smugglers or the same recruiters ends in "
+        "trafficking (IOM-2010 §4.6); the share is not reported",
         description="Probability that an irregular re-migration ends in trafficking.",
     )
     safe_migration_risk: float = param(
@@ -268,7 +326,9 @@ class SurvivorParams(Group):
         unit="probability per journey",
         ge=0,
         le=1,
-        source="assumption: legal channels remove most of the journey's risk (IOM-2010 §6)",
+        uncertain=True,
+        source="assumption: safe, legal channels prevent most re-trafficking on the way "
+        '(IOM-2010 "Facilitating safe and legal migration channels"); not measured',
         description="Probability that a re-migration through a safe channel ends in trafficking.",
     )
     irregular_deportation_rate_per_month: float = param(
@@ -276,18 +336,42 @@ class SurvivorParams(Group):
         unit="rate per month",
         ge=0,
         le=50,
-        source="assumption: people without status are picked up and deported",
+        source='assumption: people without status face removal (IASC-2021 "Enablers of '
+        're-trafficking"); no rate is reported',
         description="Rate of deportation for people living irregularly in a destination.",
     )
-    # --- re-trafficking hazard (mechanisms 1, 3, 4, 6, 8) -------------------------------------
+    # --- life in the destination (mechanism 8) ----------------------------------------------
+    homelessness_after_support: float = param(
+        0.3,
+        unit="probability",
+        ge=0,
+        le=1,
+        uncertain=True,
+        source='assumption: people leave support with nothing in place, usually referred to '
+        'homeless services (IASC-2021 "Understanding the prevalence of re-trafficking"); the '
+        "share is not given",
+        description="Probability that an unemployed survivor living in a destination becomes "
+        "homeless when their support ends or never comes.",
+    )
+    rehousing_rate_per_month: float = param(
+        0.1,
+        unit="rate per month",
+        ge=0,
+        le=50,
+        uncertain=True,
+        source="assumption: homelessness lasts months; no source gives its length",
+        description="Rate of finding stable housing again (work also ends homelessness).",
+    )
+    # --- re-trafficking hazard (mechanisms 1, 3, 4, 6, 7, 8) ----------------------------------
     hazard_home_per_month: float = param(
-        0.0004,
+        0.001,
         unit="rate per month",
         ge=0,
         le=1,
         uncertain=True,
-        source="assumption: calibrated so 5-year re-trafficking falls in IOM-2010 §1's ranges",
-        description="Base re-trafficking hazard at home (internal recruitment) for a "
+        source="assumption: set so 5-year re-trafficking falls in the 3-50% range of IOM-2010 "
+        "§1",
+        description="Base re-trafficking hazard at home (internal recruitment) for a settled "
         "reference person.",
     )
     hazard_destination_irregular_per_month: float = param(
@@ -296,8 +380,10 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="IASC-2021 Enablers (without status, survivors are re-trafficked in-country)",
-        description="Base re-trafficking hazard abroad without regular status.",
+        source='assumption: without regular status survivors are re-trafficked in the country '
+        '(IASC-2021 "Enablers of re-trafficking"); no rate is reported',
+        description="Base re-trafficking hazard abroad without regular status, settled "
+        "reference person.",
     )
     hazard_destination_regular_per_month: float = param(
         0.0004,
@@ -305,8 +391,10 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="IASC-2021 Enablers (status and right to work protect; isolation still risky)",
-        description="Base re-trafficking hazard abroad with regular status.",
+        source='assumption: status protects, but isolation still left one man open to '
+        're-recruitment (IASC-2021 "Enablers of re-trafficking"); no rate is reported',
+        description="Base re-trafficking hazard abroad with regular status, settled reference "
+        "person.",
     )
     early_risk_ratio: float = param(
         8.0,
@@ -314,24 +402,52 @@ class SurvivorParams(Group):
         ge=1,
         le=50,
         uncertain=True,
-        source="IOM-2010 executive summary (highest risk just after exit)",
-        description="Hazard ratio in the first months after exit, decaying with early_risk_"
-        "halflife_months.",
+        source='assumption: risk is highest just after exit (IOM-2010 "Key research findings") '
+        "and people are re-trafficked 'relatively soon' (§5.1); how much higher is not reported",
+        description="Hazard ratio on arrival in the community (home, destination, or after "
+        "re-migration) and when support ends, decaying with early_risk_halflife_months.",
     )
     early_risk_halflife_months: float = param(
         4.0,
         unit="months",
         ge=0.1,
         le=60,
-        source="assumption: the post-exit peak fades within months",
-        description="Half-life of the excess hazard after exit.",
+        uncertain=True,
+        source="assumption: the peak fades within months; most re-trafficking falls within "
+        'two years (IOM-2010 "Key research findings")',
+        description="Half-life of the excess hazard after arrival in the community.",
+    )
+    settling_halflife_months: float = param(
+        6.0,
+        unit="months",
+        ge=0.5,
+        le=240,
+        uncertain=True,
+        source="assumption: reintegration takes time (IOM-2010 §5.2); risk that stays flat "
+        "for years would contradict re-trafficking mostly within two years (\"Key research "
+        'findings")',
+        description="Months for the base hazards and the re-migration rate to fall halfway "
+        "from their arrival level to the settled floor.",
+    )
+    settled_rate_ratio: float = param(
+        0.15,
+        unit="rate ratio",
+        ge=0,
+        le=1,
+        uncertain=True,
+        source="assumption: settled people keep some risk, as conditions at home persist "
+        "(IOM-2010 §4.5)",
+        description="Floor of the settling decline: the base hazards and re-migration rate "
+        "of someone long settled, as a share of their level on arrival.",
     )
     hr_minor: float = param(
         2.0,
         unit=_HR,
         ge=1,
         le=20,
-        source="IOM-2010 §3.2, §4.6 (under 18 at first trafficking)",
+        uncertain=True,
+        source='assumption: those trafficked under 18 are most vulnerable (IOM-2010 "Key '
+        'research findings", §3.2.1); the ratio is not reported',
         description="Hazard ratio while under 18.",
     )
     hr_age_15_25: float = param(
@@ -339,7 +455,9 @@ class SurvivorParams(Group):
         unit=_HR,
         ge=1,
         le=20,
-        source="IOM-2010 §3.2 (84% of the re-trafficked were 25 or under)",
+        uncertain=True,
+        source="assumption: most re-trafficked were 15-25 (IOM-2010 §3.2); the ratio over older "
+        "survivors is not reported",
         description="Hazard ratio while aged 18 to 25.",
     )
     hr_psychosocial: float = param(
@@ -347,7 +465,9 @@ class SurvivorParams(Group):
         unit=_HR,
         ge=1,
         le=20,
-        source="IOM-2010 §4.6",
+        uncertain=True,
+        source='assumption: psychosocial difficulties raise risk (IOM-2010 "Individual '
+        'characteristics and profiles of trafficking victims"); not quantified',
         description="Hazard ratio while psychosocial needs remain.",
     )
     hr_substance: float = param(
@@ -355,7 +475,9 @@ class SurvivorParams(Group):
         unit=_HR,
         ge=1,
         le=20,
-        source="IOM-2010 §4.6",
+        uncertain=True,
+        source='assumption: drug or alcohol dependency raises risk (IOM-2010 "Individual '
+        'characteristics and profiles of trafficking victims"); not quantified',
         description="Hazard ratio with drug or alcohol dependency.",
     )
     hr_minority: float = param(
@@ -363,7 +485,9 @@ class SurvivorParams(Group):
         unit=_HR,
         ge=1,
         le=20,
-        source="IOM-2010 §4.6",
+        uncertain=True,
+        source='assumption: minority, conflict or displacement background raises risk (IOM-2010 '
+        '"Individual characteristics and profiles of trafficking victims"); not quantified',
         description="Hazard ratio for minority or conflict background.",
     )
     hr_family_rejecting: float = param(
@@ -371,33 +495,42 @@ class SurvivorParams(Group):
         unit=_HR,
         ge=1,
         le=20,
-        source="IOM-2010 §4.4",
-        description="Hazard ratio when the family rejects the survivor (before stigma reduction).",
+        uncertain=True,
+        source="assumption: family and community rejection heighten vulnerability (IOM-2010 "
+        "§4.5); not quantified",
+        description="Hazard ratio when the family rejects the survivor (before stigma reduction "
+        "and the sexual-exploitation stigma ratio).",
+    )
+    stigma_sexual_ratio: float = param(
+        1.5,
+        unit="ratio of excess hazard",
+        ge=1,
+        le=10,
+        uncertain=True,
+        source="assumption: rejection is especially strong after sexual exploitation (IOM-2010 "
+        "§4.5); how much stronger is not reported",
+        description="Multiplier on the excess hazard of family rejection when the latest "
+        "episode was sexual exploitation.",
     )
     hr_family_complicit: float = param(
         2.5,
         unit=_HR,
         ge=1,
         le=20,
-        source="IOM-2010 §4.4",
+        uncertain=True,
+        source="assumption: people returned to families or communities involved in their "
+        "trafficking remain at risk (IOM-2010 §4.5); not quantified",
         description="Hazard ratio when the family was complicit.",
     )
-    hr_unemployed: float = param(
-        1.8,
+    hr_homeless: float = param(
+        2.5,
         unit=_HR,
         ge=1,
         le=20,
         uncertain=True,
-        source="IOM-2010 §4.5",
-        description="Hazard ratio while unemployed.",
-    )
-    hr_in_debt: float = param(
-        1.5,
-        unit=_HR,
-        ge=1,
-        le=20,
-        source="IOM-2010 §4.5",
-        description="Hazard ratio while owing at least a month's income.",
+        source='assumption: homelessness is a main enabler (IASC-2021 "Enablers of '
+        're-trafficking"); not quantified',
+        description="Hazard ratio while homeless in a destination.",
     )
     hr_threatened: float = param(
         3.0,
@@ -405,7 +538,8 @@ class SurvivorParams(Group):
         ge=1,
         le=50,
         uncertain=True,
-        source="IOM-2010 §4.4 (threats to the person or family; traffickers locate people)",
+        source="assumption: threats to the person or family compel some to return to the "
+        "trafficker (IOM-2010 §4.5); not quantified",
         description="Hazard ratio while threatened by the former trafficker; the excess is "
         "coercion by that trafficker.",
     )
@@ -415,15 +549,17 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="IASC-2021 Enablers (ongoing support protects)",
+        source='assumption: long-term support protects (IASC-2021 "Factors thought to reduce '
+        'the risk of and vulnerability to re-trafficking"); not quantified',
         description="Hazard ratio while receiving reintegration support.",
     )
     hr_monitored: float = param(
-        0.6,
+        0.8,
         unit=_HR,
         ge=0,
         le=1,
         uncertain=True,
-        source="IOM-2010 §5.3 (reintegration judged successful while monitoring lasted)",
+        source="assumption: missions judged reintegration successful while monitoring lasted "
+        "(IOM-2010 §5.3.6), which does not show that monitoring protects",
         description="Hazard ratio while monitored (0 = perfect protection while monitored).",
     )

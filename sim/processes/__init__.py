@@ -1,6 +1,7 @@
 """The monthly processes, each a vectorised function of the model, in the order they run."""
 
-from sim.processes.assistance import allocate_support, assistance
+from sim.processes.assistance import allocate_support, assistance, drop_out
+from sim.processes.destination import destination
 from sim.processes.exits import arrive, exploitation, identification
 from sim.processes.journey import journey
 from sim.processes.migration import remigration
@@ -13,6 +14,8 @@ __all__ = [
     "arrive",
     "assistance",
     "count_down",
+    "destination",
+    "drop_out",
     "exploitation",
     "identification",
     "journey",

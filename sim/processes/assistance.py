@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.processes.common import start_return, to_community
+from sim.processes.common import lose_status, start_return, to_community
+from sim.processes.destination import become_homeless
 from sim.rates import prob
-from sim.states import Cause, Event, Package, Place, Route, State
+from sim.states import COMMUNITY, Cause, Event, Package, Place, Route, State
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
@@ -24,13 +25,22 @@ _PLACE_CAUSE = {Place.ORIGIN: Cause.ORIGIN, Place.DESTINATION: Cause.DESTINATION
 
 
 def admit_to_assistance(
-    m: ReintegrationModel, idx: NDArray[np.intp], u_decline: NDArray[np.float64]
+    m: ReintegrationModel,
+    idx: NDArray[np.intp],
+    u_decline: NDArray[np.float64],
+    at_home: NDArray[np.bool_],
 ) -> NDArray[np.bool_]:
     """Offer assistance to referred survivors; return who started it (mask over ``idx``).
 
     Survivors decline with ``decline_at_zero_trust * (1 - trust)`` (IOM-2010 §5.3.7).
-    International survivors need a destination place; internal survivors are assisted at home
-    and start reintegration there at once.
+    Those abroad need a destination place; those at home (after an internal episode, or
+    referred on return, IOM-2010 §5.1) are assisted there and start reintegration at once.
+
+    Args:
+        m: The model.
+        idx: Referred survivors.
+        u_decline: The process's uniforms, one per survivor (indexed by row).
+        at_home: Per survivor in ``idx``: assisted in the country of origin.
     """
     p, s = m.people, m.params.survivor
     u_pkg = m.u("package", k=6)
@@ -39,7 +49,7 @@ def admit_to_assistance(
     m.log.record(m.month, idx[declines], Event.ASSISTANCE_DECLINED, Cause.DISTRUST)
 
     accepts = ~declines
-    abroad = accepts & p.international[idx]
+    abroad = accepts & ~at_home
     places = m.destination_assistance.free_places()
     queue = np.flatnonzero(abroad)
     unplaced = queue[places:]
@@ -47,11 +57,14 @@ def admit_to_assistance(
     m.log.record(m.month, idx[unplaced], Event.ASSISTANCE_UNAVAILABLE, Cause.NO_CAPACITY)
     m.destination_assistance.in_use += int(abroad.sum())
 
-    started = abroad | (accepts & ~p.international[idx])
+    home_started = accepts & at_home
+    started = abroad | home_started
     who = idx[started]
     p.package[who] = m.destination_assistance.package(u_pkg[:, who])
     p.n_assisted[who] += 1
     referral = np.where(p.exit_cause[who] == Cause.INTERCEPTION, Cause.LAW_ENFORCEMENT, Cause.NGO)
+    # Returnees referred on arrival home were referred there, not at exit.
+    referral = np.where(p.state[who] == State.EN_ROUTE, Cause.ORIGIN, referral)
     m.log.record(
         m.month,
         who,
@@ -64,38 +77,62 @@ def admit_to_assistance(
     dest = idx[abroad]
     p.assistance_left[dest] = m.params.policy.destination_assistance_months
     p.move(dest, State.DEST_ASSISTANCE, m.month)
-    home = idx[started & ~p.international[idx]]
+    home = idx[home_started]
     to_community(m, home, State.AT_HOME)
     start_reintegration(m, home, Place.ORIGIN, u_start[:, home])
     return started
 
 
+def drop_out(m: ReintegrationModel) -> None:
+    """Cutting contact: leaving destination assistance or reintegration support early.
+
+    One process for both (IOM-2010 §5.3.7: people went missing from centres or cut off
+    contact during assistance), at ``dropout_at_zero_trust_per_month * (1 - trust)``, more
+    often for children (IASC-2021 "Enablers of re-trafficking": going missing from care).
+    Those who leave destination assistance stay abroad without status; those who leave
+    support lose it, and its monitoring, as if it had ended.
+    """
+    p, s = m.people, m.params.survivor
+    u = m.u("dropout")
+    inside = (p.state == State.DEST_ASSISTANCE) & (p.state_since < m.month)
+    supported = np.isin(p.state, COMMUNITY) & (p.support_left > 0) & (p.state_since < m.month)
+    idx = np.flatnonzero(inside | supported)
+    rate = s.dropout_at_zero_trust_per_month * (1.0 - p.trust[idx])
+    rate *= np.where(p.age(m.month)[idx] < 18, s.dropout_minor_ratio, 1.0)
+    leave = idx[u[0, idx] < prob(rate)]
+    gone = leave[inside[leave]]
+    m.log.record(m.month, gone, Event.ASSISTANCE_LEFT, Cause.DISTRUST)
+    lose_status(m, gone)
+    to_community(m, gone, State.IN_DESTINATION)
+    missing = leave[~inside[leave]]
+    m.log.record(m.month, missing, Event.SUPPORT_LEFT, Cause.DISTRUST)
+    p.support_left[missing] = 0
+    ended = missing[p.monitored[missing]]
+    p.monitored[ended] = False
+    p.monitoring_left[ended] = 0
+    m.log.record(m.month, ended, Event.MONITORING_ENDED, Cause.DISTRUST)
+    support_over(m, missing)
+
+
 def assistance(m: ReintegrationModel) -> None:
-    """Assistance in the destination: drop-out (distrust), then residency or assisted return.
+    """Assistance in the destination: a month used up, then residency or assisted return.
 
     Completion happens when the assistance months run out; with zero months it happens in the
-    month assistance starts.
+    month assistance starts. (Leaving early is :func:`drop_out`.)
     """
-    p, s, pol = m.people, m.params.survivor, m.params.policy
-    u = m.u("assistance", k=2)
+    p, pol = m.people, m.params.policy
+    u = m.u("assistance")
     u_start = m.u("support", k=2)
     inside = np.flatnonzero(p.state == State.DEST_ASSISTANCE)
     settled = inside[p.state_since[inside] < m.month]
-    leave = u[0, settled] < prob(s.dropout_at_zero_trust_per_month * (1 - p.trust[settled]))
-    gone = settled[leave]
-    m.log.record(m.month, gone, Event.ASSISTANCE_LEFT, Cause.DISTRUST)
-    p.residency[gone] = False
-    p.right_to_work[gone] = False
-    to_community(m, gone, State.IN_DESTINATION)
-    p.assistance_left[settled[~leave]] -= 1
+    p.assistance_left[settled] -= 1
 
-    done = inside[(p.state[inside] == State.DEST_ASSISTANCE) & (p.assistance_left[inside] <= 0)]
+    done = inside[p.assistance_left[inside] <= 0]
     m.log.record(m.month, done, Event.ASSISTANCE_ENDED, Cause.COMPLETED)
-    offered = u[1, done] < pol.residency_offer_share
+    offered = u[0, done] < pol.residency_offer_share
     residents = done[offered]
     m.log.record(m.month, residents, Event.RESIDENCY_GRANTED, Cause.RESIDENCY)
-    p.residency[residents] = True
-    p.right_to_work[residents] = pol.residency_right_to_work
+    grant_residency(m, residents)
     p.first_route[residents] = np.where(
         p.first_route[residents] < 0, Route.RESIDENCY, p.first_route[residents]
     )
@@ -103,6 +140,15 @@ def assistance(m: ReintegrationModel) -> None:
     to_community(m, residents, State.IN_DESTINATION)
     start_reintegration(m, residents, Place.DESTINATION, u_start[:, residents])
     start_return(m, done[~offered], Route.ASSISTED, risk_assessed=True)
+
+
+def grant_residency(m: ReintegrationModel, idx: NDArray[np.intp]) -> None:
+    """A residence permit, with the right to work if the policy gives it, for its months."""
+    p, pol = m.people, m.params.policy
+    p.residency[idx] = True
+    p.right_to_work[idx] = pol.residency_right_to_work
+    permanent = pol.residency_permit_months == 0
+    p.residency_until[idx] = -1 if permanent else m.month + pol.residency_permit_months
 
 
 def start_reintegration(
@@ -152,6 +198,17 @@ def start_reintegration(
     m.log.record(m.month, monitored, Event.MONITORING_STARTED, _PLACE_CAUSE[place])
 
 
+def support_over(m: ReintegrationModel, idx: NDArray[np.intp]) -> None:
+    """Support has ended (completed, or contact cut) for ``idx``, who stay where they are.
+
+    The early-risk window restarts (people are on their own again, IASC-2021 "Enablers of
+    re-trafficking": a lack of on-going support) and, in a destination, the unemployed may
+    lose their housing (:func:`sim.processes.destination.become_homeless`).
+    """
+    m.people.exposed_month[idx] = m.month
+    become_homeless(m, idx)
+
+
 def allocate_support(m: ReintegrationModel) -> None:
     """Give free support places to the longest-waiting; the rest wait, up to a limit."""
     p = m.people
@@ -161,6 +218,7 @@ def allocate_support(m: ReintegrationModel) -> None:
         expired = waiting[m.month - p.waiting_since[waiting] > wait_limit]
         m.log.record(m.month, expired, Event.SUPPORT_MISSED, Cause.NO_CAPACITY)
         p.waiting_since[expired] = -1
+        become_homeless(m, expired)
         waiting = waiting[p.waiting_since[waiting] >= 0]
         order = waiting[np.lexsort((waiting, p.waiting_since[waiting]))]
         admitted = order[: service.free_places()]

@@ -70,25 +70,6 @@ def recruit(
             m.trafficker_recruits[tid] += 1
             free[tid] = m.trafficker_recruits[tid] < capacity
     return out
-    region = m.trafficker_region
-    reach = m.trafficker_reach
-    for j in np.argsort(u[0, idx], kind="stable"):
-        i = idx[j]
-        if former_only:
-            tid = int(p.trafficker[i])
-            if tid >= 0 and m.traffickers[tid].can_recruit():
-                out[j] = tid
-            continue
-        free = np.fromiter((t.can_recruit() for t in m.traffickers), bool, len(m.traffickers))
-        if international[j]:
-            pool = np.flatnonzero(free & reach & (region == p.region[i]))
-            if len(pool) == 0:
-                pool = np.flatnonzero(free & reach)
-        else:
-            pool = np.flatnonzero(free & (region == p.region[i]))
-        if len(pool):
-            out[j] = pool[int(u[1, i] * len(pool))]
-    return out
 
 
 def retraffic(
@@ -116,8 +97,8 @@ def retraffic(
     p.trafficker[idx] = trafficker
     p.threatened[idx] = False
     p.employed[idx] = False
-    p.residency[idx] = False
-    p.right_to_work[idx] = False
+    lose_status(m, idx)
+    p.homeless[idx] = False
     p.move(idx, State.EXPLOITED, m.month)
     m.log.record(
         m.month,
@@ -204,13 +185,29 @@ def start_return(
     p.route[idx] = route
     p.first_route[idx] = np.where(p.first_route[idx] < 0, route, p.first_route[idx])
     p.risk_assessed[idx] = risk_assessed
-    p.residency[idx] = False
-    p.right_to_work[idx] = False
+    lose_status(m, idx)
     p.employed[idx] = False
+    p.homeless[idx] = False
     p.move(idx, State.EN_ROUTE, m.month)
     m.log.record(m.month, idx, Event.RETURN_STARTED, _RETURN_CAUSE[route])
 
 
 def to_community(m: ReintegrationModel, idx: NDArray[np.intp], state: State) -> None:
-    """Settle ``idx`` in a community state (at home, in the destination, or as a migrant)."""
-    m.people.move(idx, state, m.month)
+    """Settle ``idx`` in a community state (at home, in the destination, or as a migrant).
+
+    Arrival starts both clocks of the community hazard: the early-risk window (the first
+    months back are the riskiest) and settling (base rates fall as people settle), see
+    :func:`sim.processes.retrafficking.hazard`.
+    """
+    p = m.people
+    p.move(idx, state, m.month)
+    p.arrived_month[idx] = m.month
+    p.exposed_month[idx] = m.month
+
+
+def lose_status(m: ReintegrationModel, idx: NDArray[np.intp]) -> None:
+    """``idx`` no longer hold a residence permit or the right to work."""
+    p = m.people
+    p.residency[idx] = False
+    p.right_to_work[idx] = False
+    p.residency_until[idx] = -1

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.processes.assistance import admit_to_assistance
-from sim.processes.common import retraffic, start_return, to_community
+from sim.processes.common import lose_status, retraffic, start_return, to_community
 from sim.states import Cause, Event, Route, State
 
 if TYPE_CHECKING:
@@ -45,8 +45,13 @@ def exploitation(m: ReintegrationModel) -> None:
 
 
 def _exit(m: ReintegrationModel, idx: np.ndarray, u: np.ndarray) -> None:
+    """Exit ``idx``: an interception with each survivor's own lasting chance, else an escape.
+
+    The chance is drawn once per survivor (:func:`sim.cohort.make_cohort`), so people
+    intercepted once are more likely to be intercepted again (IOM-2010 §4.3 Table 3).
+    """
     p = m.people
-    intercepted = u < m.params.survivor.share_exits_intercepted
+    intercepted = u < p.interception[idx]
     p.exit_cause[idx] = np.where(intercepted, Cause.INTERCEPTION, Cause.ESCAPE)
     p.exit_month[idx] = m.month
     m.people.move(idx, State.EXITED, m.month)
@@ -95,7 +100,7 @@ def identification(m: ReintegrationModel) -> None:
         Event.REFERRED,
         np.where(intercepted[referred], Cause.LAW_ENFORCEMENT, Cause.NGO),
     )
-    assisted = admit_to_assistance(m, rest[referred], u[2])
+    assisted = admit_to_assistance(m, rest[referred], u[2], at_home=~p.international[rest[referred]])
     got = np.zeros(len(rest), dtype=bool)
     got[np.flatnonzero(referred)[assisted]] = True
     _route_unassisted(m, rest[~got], intercepted[~got], u)
@@ -118,6 +123,5 @@ def _route_unassisted(
     goes_home = escaped_abroad & (u[3, idx] < s.self_return_after_escape)
     start_return(m, idx[goes_home | ~abroad], Route.SELF)
     stays = idx[escaped_abroad & ~goes_home]
-    p.residency[stays] = False
-    p.right_to_work[stays] = False
+    lose_status(m, stays)
     to_community(m, stays, State.IN_DESTINATION)

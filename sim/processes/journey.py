@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.processes.assistance import start_reintegration
+from sim.processes.assistance import admit_to_assistance, start_reintegration
 from sim.processes.common import recruit_and_retraffic, to_community
 from sim.states import Cause, Event, Place, Route, State
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def journey(m: ReintegrationModel) -> None:
     """Survivors who set off last month are re-trafficked on the way or arrive home."""
     p, s = m.people, m.params.survivor
-    u = m.u("journey", k=1)
+    u = m.u("journey", k=3)
     u_rec = m.u("recruitment", k=2)
     u_start = m.u("support", k=2)
     travelling = np.flatnonzero((p.state == State.EN_ROUTE) & (p.state_since < m.month))
@@ -44,6 +44,13 @@ def journey(m: ReintegrationModel) -> None:
         default=Cause.SELF_RETURN,
     )
     m.log.record(m.month, arriving, Event.ARRIVED_HOME, cause)
-    to_community(m, arriving, State.AT_HOME)
+    # Returnees without assistance may be referred to it at home (IOM-2010 §5.1: 16 of 40
+    # twice-assisted were first assisted in their country of origin).
+    unassisted = arriving[p.route[arriving] != Route.ASSISTED]
+    referred = unassisted[u[1, unassisted] < s.origin_assistance_after_return]
+    m.log.record(m.month, referred, Event.REFERRED, Cause.ORIGIN)
+    started = admit_to_assistance(m, referred, u[2], at_home=np.ones(len(referred), bool))
+    settle = np.setdiff1d(arriving, referred[started], assume_unique=True)
+    to_community(m, settle, State.AT_HOME)
     assisted = arriving[p.route[arriving] == Route.ASSISTED]
     start_reintegration(m, assisted, Place.ORIGIN, u_start[:, assisted])

@@ -1,6 +1,9 @@
 """Re-migration: the economic push to migrate again, safely or irregularly.
 
-Mechanism 5 of EVIDENCE.md (IOM-2010 §4.5).
+Mechanism 5 of EVIDENCE.md (IOM-2010 §4.6): without work, and with debts from the first
+migration, people migrate again, mostly through irregular channels. Work and debt act here and
+nowhere else. Residents of a destination can migrate onward the same way (IASC-2021 "Enablers
+of re-trafficking"); residency exempts no one.
 """
 
 from __future__ import annotations
@@ -8,27 +11,44 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
-from sim.processes.common import end_services, recruit_and_retraffic, to_community
+from sim.processes.common import end_services, lose_status, recruit_and_retraffic, to_community
 from sim.rates import prob
-from sim.states import Cause, Event, Family, State
+from sim.states import Cause, Event, State
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
 
 
+def settling(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
+    """How far the base rates of ``idx`` have fallen since they arrived in the community.
+
+    1 on arrival, falling with ``settling_halflife_months`` to ``settled_rate_ratio``: the
+    re-migration rate and the base re-trafficking hazards decline as people settle, so risk
+    does not stay flat for years (IOM-2010 "Key research findings": mostly within two years).
+    """
+    s = m.params.survivor
+    months = np.maximum(m.month - m.people.arrived_month[idx], 0)
+    fade = 0.5 ** (months / s.settling_halflife_months)
+    return s.settled_rate_ratio + (1.0 - s.settled_rate_ratio) * fade
+
+
 def remigration(m: ReintegrationModel) -> None:
-    """Settled survivors at home decide to migrate again; irregular journeys are risky."""
+    """Settled survivors at home, and residents abroad, decide to migrate again.
+
+    Irregular journeys are risky; a safe channel (``policy.safe_migration_access``) gives the
+    right to work at the destination.
+    """
     p, s, pol = m.people, m.params.survivor, m.params.policy
     u = m.u("remigration", k=3)
     u_rec = m.u("recruitment", k=2)
-    idx = np.flatnonzero((p.state == State.AT_HOME) & (p.state_since < m.month))
-    rejection = 1.0 + (s.remigration_rejection_ratio - 1.0) * (1.0 - pol.stigma_reduction)
-    rate = s.remigration_rate_per_month * np.where(
-        p.employed[idx], 1.0, s.remigration_unemployed_ratio
-    )
+    home = p.state == State.AT_HOME
+    residents = (p.state == State.IN_DESTINATION) & p.residency
+    idx = np.flatnonzero((home | residents) & (p.state_since < m.month))
+    rate = s.remigration_rate_per_month * settling(m, idx)
+    rate *= np.where(p.employed[idx], 1.0, s.remigration_unemployed_ratio)
     rate *= np.where(p.debt[idx] >= 1.0, s.remigration_debt_ratio, 1.0)
-    rate *= np.where(p.family[idx] == Family.REJECTING, rejection, 1.0)
     leaving = idx[u[0, idx] < prob(rate)]
     safe = u[1, leaving] < pol.safe_migration_access
     m.log.record(
@@ -38,6 +58,8 @@ def remigration(m: ReintegrationModel) -> None:
         np.where(safe, Cause.SAFE_MIGRATION, Cause.IRREGULAR_MIGRATION),
     )
     end_services(m, leaving, Cause.REMIGRATED)
+    lose_status(m, leaving)
+    p.homeless[leaving] = False
     risk = np.where(safe, s.safe_migration_risk, s.irregular_migration_risk)
     caught = u[2, leaving] < risk
     intl = np.ones(int(caught.sum()), dtype=bool)
@@ -47,7 +69,6 @@ def remigration(m: ReintegrationModel) -> None:
         taken[sel] = recruit_and_retraffic(m, leaving[sel], cause, intl[: len(sel)], u_rec)
 
     arrived = leaving[~taken]
-    p.residency[arrived] = False
     p.right_to_work[arrived] = safe[~taken]
     p.employed[arrived] = False
     to_community(m, arrived, State.MIGRANT)

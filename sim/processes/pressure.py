@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
 
 def pressure(m: ReintegrationModel) -> None:
-    """Threat spells start and end; each new spell adds the trafficker's debt claim."""
+    """Threat spells start and end; each new spell is booked as a debt claim by the trafficker.
+
+    The claim stays on the trafficker's accounts (``Trafficker.debt_claimed``): its pull on
+    the survivor is the coercion of ``hr_threatened`` while the spell lasts, so threats act
+    through one path (:func:`sim.processes.retrafficking.retrafficking`).
+    """
     p, t = m.people, m.params.traffickers
     u = m.u("pressure", k=2)
     idx = np.flatnonzero(np.isin(p.state, COMMUNITY) & (p.trafficker >= 0))
@@ -40,7 +45,6 @@ def pressure(m: ReintegrationModel) -> None:
     legal = (p.package[new] & Package.LEGAL) > 0
     claim = m.params.survivor.trafficker_debt_claim
     claimed = claim * np.where(legal, m.params.services.legal_debt_claim_ratio, 1.0)
-    p.debt[new] += claimed
     np.add.at(m.trafficker_threats, p.trafficker[new], 1)
     np.add.at(m.trafficker_claims, p.trafficker[new], claimed)
     m.log.record(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.processes.assistance import support_over
 from sim.processes.common import start_return
 from sim.rates import prob
 from sim.states import COMMUNITY, Cause, Event, Package, Route, State
@@ -89,6 +90,7 @@ def _count_down_support(m: ReintegrationModel, idx: np.ndarray) -> None:
     p.support_left[idx] -= 1
     ended = idx[p.support_left[idx] <= 0]
     m.log.record(m.month, ended, Event.SUPPORT_ENDED, Cause.COMPLETED)
+    support_over(m, ended)
 
 
 def _count_down_monitoring(m: ReintegrationModel, idx: np.ndarray) -> None:

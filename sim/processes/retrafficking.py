@@ -1,8 +1,9 @@
 """Re-trafficking from the community: a monthly hazard built from risk and protective factors.
 
-The hazard is the base rate for where the survivor lives, times the post-exit peak
-(mechanism 1), the individual and situational hazard ratios (mechanisms 3, 4, 6, 8) and the
-protection of support and monitoring while they last (mechanism 7). For a threatened survivor
+The hazard is the base rate for where the survivor lives, falling as they settle, times the
+early-risk window since their latest arrival in the community, the individual and social hazard
+ratios (mechanisms 4, 6, 8) and the protection of support and monitoring while they last
+(mechanism 7). For a threatened survivor
 the excess hazard from threats is coercion by the former trafficker; the rest is recruitment
 by others: internal recruitment at home, or re-trafficking within the destination country.
 """
@@ -15,15 +16,23 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.processes.common import recruit_and_retraffic
+from sim.processes.migration import settling
 from sim.rates import prob
-from sim.states import COMMUNITY, Cause, Family, State
+from sim.states import COMMUNITY, Cause, Family, Package, Purpose, State
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
 
 
 def hazard(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
-    """Monthly re-trafficking rate for survivors ``idx`` before threats are applied."""
+    """Monthly re-trafficking rate for survivors ``idx`` before threats are applied.
+
+    The base rate for where they live falls as they settle
+    (:func:`sim.processes.migration.settling`); the early-risk window multiplies it once, for
+    every pathway, from their latest arrival in the community or end of support; individual
+    vulnerability, family and stigma, homelessness and protection multiply it. Work and debt
+    do not: they act through re-migration (one path per mechanism, ``docs/mechanisms.md``).
+    """
     p, s, pol = m.people, m.params.survivor, m.params.policy
     state = p.state[idx]
     regular = p.residency[idx] | p.right_to_work[idx]
@@ -36,25 +45,32 @@ def hazard(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
             s.hazard_destination_irregular_per_month,
         ),
     )
-    since_exit = m.month - p.exit_month[idx]
-    h = h * (1.0 + (s.early_risk_ratio - 1.0) * 0.5 ** (since_exit / s.early_risk_halflife_months))
+    h = h * settling(m, idx) * early_risk(m, idx)
     age = p.age(m.month)[idx]
     h *= np.where(age < 18, s.hr_minor, np.where(age <= 25, s.hr_age_15_25, 1.0))
     h *= np.where(p.psychosocial[idx], s.hr_psychosocial, 1.0)
     h *= np.where(p.substance[idx], s.hr_substance, 1.0)
     h *= np.where(p.minority[idx], s.hr_minority, 1.0)
-    rejection = 1.0 + (s.hr_family_rejecting - 1.0) * (1.0 - pol.stigma_reduction)
     family = p.family[idx]
+    stigma = np.where(p.purpose_now[idx] == Purpose.SEXUAL, s.stigma_sexual_ratio, 1.0)
+    rejection = 1.0 + (s.hr_family_rejecting - 1.0) * stigma * (1.0 - pol.stigma_reduction)
     h *= np.where(
         family == Family.REJECTING,
         rejection,
         np.where(family == Family.COMPLICIT, s.hr_family_complicit, 1.0),
     )
-    h *= np.where(p.employed[idx], 1.0, s.hr_unemployed)
-    h *= np.where(p.debt[idx] >= 1.0, s.hr_in_debt, 1.0)
+    h *= np.where(p.homeless[idx], s.hr_homeless, 1.0)
     h *= np.where(p.support_left[idx] > 0, s.hr_supported, 1.0)
     h *= np.where(p.monitored[idx], s.hr_monitored, 1.0)
     return h
+
+
+def early_risk(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
+    """The early-risk multiplier: ``early_risk_ratio`` on arrival, halving its excess with
+    ``early_risk_halflife_months`` (restarted on each arrival and when support ends)."""
+    s = m.params.survivor
+    months = np.maximum(m.month - m.people.exposed_month[idx], 0)
+    return 1.0 + (s.early_risk_ratio - 1.0) * 0.5 ** (months / s.early_risk_halflife_months)
 
 
 def retrafficking(m: ReintegrationModel) -> None:
@@ -65,8 +81,11 @@ def retrafficking(m: ReintegrationModel) -> None:
     idx = np.flatnonzero(np.isin(p.state, COMMUNITY) & (p.state_since < m.month))
     h = hazard(m, idx)
     threatened = p.threatened[idx]
-    p_total = prob(h * np.where(threatened, s.hr_threatened, 1.0))
-    p_coerced = np.where(threatened, p_total * (1.0 - 1.0 / s.hr_threatened), 0.0)
+    # Legal help contests the trafficker's claims: it scales the excess of the threat ratio.
+    legal = (p.package[idx] & Package.LEGAL) > 0
+    hr = 1.0 + (s.hr_threatened - 1.0) * np.where(legal, m.params.services.legal_debt_claim_ratio, 1.0)
+    p_total = prob(h * np.where(threatened, hr, 1.0))
+    p_coerced = np.where(threatened, p_total * (1.0 - 1.0 / hr), 0.0)
     draw = u[0, idx]
     coerced = idx[draw < p_coerced]
     recruited = idx[(draw >= p_coerced) & (draw < p_total)]

@@ -62,8 +62,8 @@ PRIOR = (
             r"must lie within policy.referral_share's valid range 0 to 1",
         ),
         (
-            {"p": "cohort.n_survivors", "d": "uniform", "lo": 10, "hi": 20},
-            "only real-valued parameters can have a prior",
+            {"p": "policy.monitoring_until_stable", "d": "uniform", "lo": 0, "hi": 1},
+            "only numeric parameters can have a prior",
         ),
     ],
 )
@@ -107,3 +107,11 @@ def test_missing_field_and_missing_file(tmp_path):
         )
     with pytest.raises(SpecError, match="does not exist"):
         load_priors(tmp_path / "nope.toml")
+
+
+def test_whole_number_prior_gives_whole_numbers(tmp_path):
+    fields = {"p": "policy.residency_permit_months", "d": "uniform", "lo": 6.0, "hi": 36.0}
+    (prior,) = load_priors(write(tmp_path, PRIOR.format(**fields)))
+    assert prior.integer
+    values = [prior.ppf(q) for q in (0.01, 0.5, 0.99)]
+    assert values == [6, 21, 36] and all(isinstance(v, int) for v in values)

@@ -192,7 +192,7 @@ def test_debt_grows_while_unemployed():
     assert np.isclose(m.people.debt[0], 2.0 * (1 + m.params.survivor.debt_growth_per_month))
 
 
-def test_threat_adds_trafficker_debt_claim():
+def test_threat_is_booked_by_the_trafficker_not_added_to_the_survivors_debt():
     m = tiny(1, traffickers__threat_rate_per_month=50.0, traffickers__per_1000_survivors=1000.0)
     p = m.people
     p.region[:] = m.trafficker_region[p.trafficker[0]]
@@ -200,7 +200,8 @@ def test_threat_adds_trafficker_debt_claim():
     p.package[:] = 0
     processes.pressure(m)
     assert p.threatened[0]
-    assert p.debt[0] == m.params.survivor.trafficker_debt_claim
+    assert p.debt[0] == 0.0  # one path: the claim acts through hr_threatened only
+    assert m.traffickers[p.trafficker[0]].debt_claimed == m.params.survivor.trafficker_debt_claim
 
 
 def test_safe_remigration_gives_right_to_work_abroad():
