@@ -182,11 +182,16 @@ def load_priors(path: Path = PRIORS, calibrated_only: bool = False) -> list[Prio
             raise SpecError(
                 f"{where}: lower and upper must lie within {name}'s valid range {lo:g} to {hi:g}."
             )
+        whole = info.annotation is int
+        if whole and not (
+            float(values["lower"]).is_integer() and float(values["upper"]).is_integer()
+        ):
+            raise SpecError(f"{where}: lower and upper must be whole numbers, as {name} is.")
         if values["distribution"] == "loguniform" and values["lower"] <= 0:
             raise SpecError(f"{where}: a loguniform prior needs lower above 0.")
         if not values["reason"].strip():
             raise SpecError(f"{where}: reason must say why the range is what it is.")
-        priors.append(Prior(**values, integer=info.annotation is int))
+        priors.append(Prior(**values, integer=whole))
     names = [p.parameter for p in priors]
     if len(set(names)) != len(names):
         raise SpecError(f"{path.name}: a parameter has two priors.")

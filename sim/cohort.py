@@ -94,9 +94,7 @@ def make_cohort(
     }
 
 
-def inflow_months(
-    u: NDArray[np.float64], window: int, growth_per_year: float
-) -> NDArray[np.int32]:
+def inflow_months(u: NDArray[np.float64], window: int, growth_per_year: float) -> NDArray[np.int32]:
     """First-exit months over ``window`` months, the inflow growing exponentially.
 
     The density of entry times is proportional to ``exp(g t)`` on [0, window) with ``g`` the

@@ -38,7 +38,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
             "survivor.risk_assessment_effect",
             "policy.deportation_risk_assessment_share",
         ),
-        "IOM-2010 §4.4, \"Safe, voluntary return of trafficked persons\"",
+        'IOM-2010 §4.4, "Safe, voluntary return of trafficked persons"',
     ),
     Mechanism(
         2,
@@ -69,7 +69,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
             "traffickers.same_region_share",
             "traffickers.share_reach_destination",
         ),
-        "IOM-2010 §4.5, \"Post-exit\"",
+        'IOM-2010 §4.5, "Post-exit"',
     ),
     Mechanism(
         4,
@@ -89,7 +89,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
             "survivor.hr_family_complicit",
             "policy.stigma_reduction",
         ),
-        "IOM-2010 §4.5, §5.1, \"Key research findings\"",
+        'IOM-2010 §4.5, §5.1, "Key research findings"',
     ),
     Mechanism(
         5,
@@ -107,7 +107,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
             "policy.local_employment_ratio",
             "policy.debt_relief_share",
         ),
-        "IOM-2010 §4.6, \"Facilitating safe and legal migration channels\"",
+        'IOM-2010 §4.6, "Facilitating safe and legal migration channels"',
     ),
     Mechanism(
         6,
@@ -122,7 +122,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
             "survivor.hr_substance",
             "survivor.hr_minority",
         ),
-        "IOM-2010 \"Individual characteristics and profiles of trafficking victims\", §3.2",
+        'IOM-2010 "Individual characteristics and profiles of trafficking victims", §3.2',
     ),
     Mechanism(
         7,
@@ -161,7 +161,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
             "policy.residency_offer_share",
             "policy.residency_right_to_work",
         ),
-        "IASC-2021 \"Enablers of re-trafficking\", IOM-2010 §5.4",
+        'IASC-2021 "Enablers of re-trafficking", IOM-2010 §5.4',
     ),
 )
 

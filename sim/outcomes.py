@@ -263,3 +263,47 @@ def service_months(result: Result) -> dict[str, int]:
 def econ_label(code: int) -> str:
     """Name of an economic situation code."""
     return Econ(code).name.lower()
+
+
+def hazard_since_arrival(result: Result, months: int = 60) -> pd.DataFrame:
+    """True monthly re-trafficking hazard by months since arriving home.
+
+    Every ``ARRIVED_HOME`` starts a spell that ends at the survivor's next re-trafficking
+    (an event, by any pathway) or is censored at their next arrival home or the horizon.
+
+    Returns:
+        Columns ``months_since_arrival`` (0..months-1), ``at_risk``, ``retrafficked`` and
+        ``hazard`` (re-trafficked / at risk in that month).
+    """
+    ev = result.events
+    arrivals = ev.loc[ev["event"] == "ARRIVED_HOME", ["survivor", "month"]].reset_index(drop=True)
+    nxt_rt = _next_after(arrivals, ev.loc[ev["event"] == "RETRAFFICKED", ["survivor", "month"]])
+    nxt_home = _next_after(arrivals, arrivals)
+    start = arrivals["month"].to_numpy()
+    stop = np.minimum(nxt_home, result.months)
+    event = nxt_rt < stop
+    length = np.where(event, nxt_rt - start, stop - start)
+    curve = at_risk(length, event, months)[:months]
+    deaths = np.bincount(length[event], minlength=months + 1)[:months]
+    return pd.DataFrame(
+        {
+            "months_since_arrival": np.arange(months),
+            "at_risk": curve,
+            "retrafficked": deaths,
+            "hazard": np.where(curve > 0, deaths / np.maximum(curve, 1), np.nan),
+        }
+    )
+
+
+def _next_after(spells: pd.DataFrame, events: pd.DataFrame) -> NDArray[np.int64]:
+    """For each (survivor, month) in ``spells``, the month of their next event strictly after."""
+    big = np.iinfo(np.int64).max // 2
+    out = np.full(len(spells), big, dtype=np.int64)
+    by = events.groupby("survivor")["month"].apply(lambda s: np.sort(s.to_numpy()))
+    for k, (who, month) in enumerate(zip(spells["survivor"], spells["month"], strict=True)):
+        times = by.get(who)
+        if times is not None:
+            j = np.searchsorted(times, month, side="right")
+            if j < len(times):
+                out[k] = times[j]
+    return out

@@ -2,7 +2,6 @@
 
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -33,7 +32,9 @@ def structured_sources():
 
 
 def test_every_source_cites_places_that_exist():
-    bad = [f"{where}: {p}" for where, src in structured_sources() for p in problems(src, REPORTS, True)]
+    bad = [
+        f"{where}: {p}" for where, src in structured_sources() for p in problems(src, REPORTS, True)
+    ]
     assert not bad, "\n".join(bad)
 
 

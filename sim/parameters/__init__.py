@@ -143,7 +143,9 @@ def _whole(value: Any, annotation: Any) -> Any:
     """
     if annotation is not int or isinstance(value, bool):
         return value
-    if isinstance(value, np.integer) or (isinstance(value, float | np.floating) and float(value).is_integer()):
+    if isinstance(value, np.integer) or (
+        isinstance(value, float | np.floating) and float(value).is_integer()
+    ):
         return int(value)
     return value
 

@@ -39,7 +39,7 @@ class TraffickerParams(Group):
         ge=0,
         le=1,
         source="assumption: original recruiters are often known to the family (IOM-2010 §4.5) "
-        "and locate people who stay in the same region (\"Post-exit\")",
+        'and locate people who stay in the same region ("Post-exit")',
         description="Share of first traffickers based in the survivor's home region.",
     )
     share_with_colluding_contacts: float = param(
@@ -77,7 +77,7 @@ class TraffickerParams(Group):
         ge=0,
         le=50,
         source='assumption: prosecution is rare (IASC-2021 "Enablers of re-trafficking": low '
-        'prosecution rates)',
+        "prosecution rates)",
         description="Rate at which a trafficker is removed (prosecuted or stops).",
     )
     replacement_delay_months: int = param(

@@ -186,7 +186,7 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source='assumption: psychological difficulties are named as a risk (IOM-2010 '
+        source="assumption: psychological difficulties are named as a risk (IOM-2010 "
         '"Individual characteristics and profiles of trafficking victims") without a rate',
         description="Share with psychological or psychosocial difficulties at exit.",
     )
@@ -213,7 +213,7 @@ class CohortParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source='assumption: ethnic minority or conflict background named as risk (IOM-2010 '
+        source="assumption: ethnic minority or conflict background named as risk (IOM-2010 "
         '"Individual characteristics and profiles of trafficking victims")',
         description="Share from an ethnic minority or a conflict-affected background.",
     )

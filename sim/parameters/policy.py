@@ -122,8 +122,8 @@ class PolicyParams(Group):
         unit="proportion",
         ge=0,
         le=1,
-        source="assumption: few safe and legal avenues for migration (IOM-2010 \"Migrating a "
-        "second time\"); no share is reported",
+        source='assumption: few safe and legal avenues for migration (IOM-2010 "Migrating a '
+        'second time"); no share is reported',
         description="Share of people migrating again who can use a safe, legal channel.",
     )
     referral_share: float = param(

@@ -224,7 +224,7 @@ class SurvivorParams(Group):
         unit="rate ratio",
         ge=0,
         le=1,
-        source='assumption: without the right to work only informal work is open (IASC-2021 '
+        source="assumption: without the right to work only informal work is open (IASC-2021 "
         '"Enablers of re-trafficking"); the ratio is not measured',
         description="Multiplier on job-finding abroad without the right to work.",
     )
@@ -347,7 +347,7 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source='assumption: people leave support with nothing in place, usually referred to '
+        source="assumption: people leave support with nothing in place, usually referred to "
         'homeless services (IASC-2021 "Understanding the prevalence of re-trafficking"); the '
         "share is not given",
         description="Probability that an unemployed survivor living in a destination becomes "
@@ -369,8 +369,7 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source="assumption: set so 5-year re-trafficking falls in the 3-50% range of IOM-2010 "
-        "§1",
+        source="assumption: set so 5-year re-trafficking falls in the 3-50% range of IOM-2010 §1",
         description="Base re-trafficking hazard at home (internal recruitment) for a settled "
         "reference person.",
     )
@@ -380,7 +379,7 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source='assumption: without regular status survivors are re-trafficked in the country '
+        source="assumption: without regular status survivors are re-trafficked in the country "
         '(IASC-2021 "Enablers of re-trafficking"); no rate is reported',
         description="Base re-trafficking hazard abroad without regular status, settled "
         "reference person.",
@@ -391,7 +390,7 @@ class SurvivorParams(Group):
         ge=0,
         le=1,
         uncertain=True,
-        source='assumption: status protects, but isolation still left one man open to '
+        source="assumption: status protects, but isolation still left one man open to "
         're-recruitment (IASC-2021 "Enablers of re-trafficking"); no rate is reported',
         description="Base re-trafficking hazard abroad with regular status, settled reference "
         "person.",
@@ -424,7 +423,7 @@ class SurvivorParams(Group):
         le=240,
         uncertain=True,
         source="assumption: reintegration takes time (IOM-2010 §5.2); risk that stays flat "
-        "for years would contradict re-trafficking mostly within two years (\"Key research "
+        'for years would contradict re-trafficking mostly within two years ("Key research '
         'findings")',
         description="Months for the base hazards and the re-migration rate to fall halfway "
         "from their arrival level to the settled floor.",
@@ -486,7 +485,7 @@ class SurvivorParams(Group):
         ge=1,
         le=20,
         uncertain=True,
-        source='assumption: minority, conflict or displacement background raises risk (IOM-2010 '
+        source="assumption: minority, conflict or displacement background raises risk (IOM-2010 "
         '"Individual characteristics and profiles of trafficking victims"); not quantified',
         description="Hazard ratio for minority or conflict background.",
     )

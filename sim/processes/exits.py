@@ -100,7 +100,9 @@ def identification(m: ReintegrationModel) -> None:
         Event.REFERRED,
         np.where(intercepted[referred], Cause.LAW_ENFORCEMENT, Cause.NGO),
     )
-    assisted = admit_to_assistance(m, rest[referred], u[2], at_home=~p.international[rest[referred]])
+    assisted = admit_to_assistance(
+        m, rest[referred], u[2], at_home=~p.international[rest[referred]]
+    )
     got = np.zeros(len(rest), dtype=bool)
     got[np.flatnonzero(referred)[assisted]] = True
     _route_unassisted(m, rest[~got], intercepted[~got], u)

@@ -66,8 +66,11 @@ def hazard(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
 
 
 def early_risk(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
-    """The early-risk multiplier: ``early_risk_ratio`` on arrival, halving its excess with
-    ``early_risk_halflife_months`` (restarted on each arrival and when support ends)."""
+    """The early-risk multiplier, from ``early_risk_ratio`` down to 1.
+
+    Its excess halves every ``early_risk_halflife_months`` from the latest arrival in the
+    community or end of support (``exposed_month``).
+    """
     s = m.params.survivor
     months = np.maximum(m.month - m.people.exposed_month[idx], 0)
     return 1.0 + (s.early_risk_ratio - 1.0) * 0.5 ** (months / s.early_risk_halflife_months)
@@ -83,7 +86,9 @@ def retrafficking(m: ReintegrationModel) -> None:
     threatened = p.threatened[idx]
     # Legal help contests the trafficker's claims: it scales the excess of the threat ratio.
     legal = (p.package[idx] & Package.LEGAL) > 0
-    hr = 1.0 + (s.hr_threatened - 1.0) * np.where(legal, m.params.services.legal_debt_claim_ratio, 1.0)
+    hr = 1.0 + (s.hr_threatened - 1.0) * np.where(
+        legal, m.params.services.legal_debt_claim_ratio, 1.0
+    )
     p_total = prob(h * np.where(threatened, hr, 1.0))
     p_coerced = np.where(threatened, p_total * (1.0 - 1.0 / hr), 0.0)
     draw = u[0, idx]

@@ -62,6 +62,10 @@ PRIOR = (
             r"must lie within policy.referral_share's valid range 0 to 1",
         ),
         (
+            {"p": "services.max_wait_months", "d": "uniform", "lo": 1.5, "hi": 6.0},
+            "must be whole numbers",
+        ),
+        (
             {"p": "policy.monitoring_until_stable", "d": "uniform", "lo": 0, "hi": 1},
             "only numeric parameters can have a prior",
         ),

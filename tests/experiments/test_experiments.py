@@ -104,3 +104,44 @@ def test_cli_runs_and_reports(tmp_path):
     out = runner.invoke(app, ["report", "evidence-fit", "--results", str(tmp_path)])
     assert out.exit_code == 0
     assert (tmp_path / "evidence-fit" / "report.html").is_file()
+
+
+def test_hazard_title_is_computed_from_the_table():
+    import pandas as pd
+
+    from experiments.figures import hazard_title
+
+    months = list(range(30))
+    falling = pd.DataFrame({"months_since_arrival": months, "hazard": [0.02] * 2 + [0.001] * 28})
+    assert "highest just after arriving home: 20.0 per 1,000" in hazard_title(falling)
+    assert "against 1.0 in month 24" in hazard_title(falling)
+    flat = falling.assign(hazard=0.001)
+    assert "does not fall" in hazard_title(flat)
+
+
+def test_hazard_since_arrival_counts_spells_by_hand():
+    from sim.events import frame
+    from sim.outcomes import hazard_since_arrival
+    from sim.states import Event
+
+    class R:
+        months = 10
+        events = frame(
+            {
+                "month": [0, 3, 2, 6],
+                "survivor": [0, 0, 1, 1],
+                "event": [
+                    Event.ARRIVED_HOME,
+                    Event.RETRAFFICKED,
+                    Event.ARRIVED_HOME,
+                    Event.ARRIVED_HOME,
+                ],
+                "episode": [1, 2, 1, 1],
+            }
+        )
+
+    table = hazard_since_arrival(R(), months=5).set_index("months_since_arrival")
+    # Spells: survivor 0 re-trafficked 3 months after arrival; survivor 1 censored after 4
+    # months (next arrival), then followed 4 more months to the horizon.
+    assert table.loc[3, "retrafficked"] == 1 and table.loc[3, "at_risk"] == 3
+    assert table.loc[0, "at_risk"] == 3 and table.loc[4, "at_risk"] == 0

@@ -106,8 +106,13 @@ def test_stigma_is_stronger_after_sexual_exploitation():
 
 def test_unemployment_and_debt_push_remigration():
     n = 8000
-    m = arrived_home(n, 3, survivor__remigration_rate_per_month=0.02,
-                     survivor__remigration_unemployed_ratio=3.0, survivor__remigration_debt_ratio=2.0)
+    m = arrived_home(
+        n,
+        3,
+        survivor__remigration_rate_per_month=0.02,
+        survivor__remigration_unemployed_ratio=3.0,
+        survivor__remigration_debt_ratio=2.0,
+    )
     p = m.people
     p.arrived_month[:] = m.month  # settling factor 1
     pushed = np.arange(n) % 2 == 0
@@ -140,7 +145,9 @@ def test_interception_chance_lasts_and_varies_between_people():
         CohortParams(n_survivors=20_000), rng, 120, SurvivorParams(interception_concentration=1000)
     )["interception"]
     mean = SurvivorParams().share_exits_intercepted
-    assert spread.mean() == pytest.approx(mean, abs=0.01) and alike.mean() == pytest.approx(mean, abs=0.01)
+    assert spread.mean() == pytest.approx(mean, abs=0.01) and alike.mean() == pytest.approx(
+        mean, abs=0.01
+    )
     assert spread.var() == pytest.approx(mean * (1 - mean) / 2.0, rel=0.05)
     assert alike.var() < 0.001
 
@@ -209,8 +216,13 @@ def test_renewed_permit_runs_another_term():
 
 
 def test_permanent_residence_never_expires():
-    m = tiny(1, state=State.DEST_ASSISTANCE, policy__residency_offer_share=1.0,
-             policy__residency_permit_months=0, policy__destination_assistance_months=0)
+    m = tiny(
+        1,
+        state=State.DEST_ASSISTANCE,
+        policy__residency_offer_share=1.0,
+        policy__residency_permit_months=0,
+        policy__destination_assistance_months=0,
+    )
     processes.assistance(m)
     assert m.people.residency[0] and m.people.residency_until[0] == -1
 
@@ -265,16 +277,24 @@ def test_going_missing_from_support_ends_it_and_is_likelier_for_children():
 
 
 def test_residents_can_migrate_onward():
-    m = resident(survivor__remigration_rate_per_month=50.0, policy__safe_migration_access=1.0,
-                 survivor__safe_migration_risk=0.0)
+    m = resident(
+        survivor__remigration_rate_per_month=50.0,
+        policy__safe_migration_access=1.0,
+        survivor__safe_migration_risk=0.0,
+    )
     m.people.move(np.arange(1), State.IN_DESTINATION, 0)
     processes.remigration(m)
     assert m.people.state[0] == State.MIGRANT and not m.people.residency[0]
 
 
 def test_legal_help_lessens_coercion():
-    m = arrived_home(2, 100, survivor__hr_threatened=5.0, services__legal_debt_claim_ratio=0.0,
-                     survivor__hazard_home_per_month=1.0)
+    m = arrived_home(
+        2,
+        100,
+        survivor__hr_threatened=5.0,
+        services__legal_debt_claim_ratio=0.0,
+        survivor__hazard_home_per_month=1.0,
+    )
     p = m.people
     p.threatened[:] = True
     p.package[:] = [Package.LEGAL, 0]
