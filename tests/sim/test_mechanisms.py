@@ -30,6 +30,13 @@ def arrived_home(n, month, **overrides):
     return m
 
 
+def assert_monthly_rate(happened, rate):
+    """The share of ``happened`` is a month's probability at ``rate``, within 4 sd."""
+    expected = 1 - np.exp(-rate)
+    sd = np.sqrt(expected * (1 - expected) / len(happened))
+    assert abs(happened.mean() - expected) < 4 * sd
+
+
 def test_hazard_a_month_after_arrival_is_well_above_two_years_later():
     early = hazard(arrived_home(1, 1), np.arange(1))[0]
     late = hazard(arrived_home(1, 24), np.arange(1))[0]
@@ -121,9 +128,7 @@ def test_unemployment_and_debt_push_remigration():
     processes.remigration(m)
     left = p.state != State.AT_HOME
     for group, rate in ((pushed, 0.12), (~pushed, 0.02)):
-        expected = 1 - np.exp(-rate)
-        sd = np.sqrt(expected * (1 - expected) / group.sum())
-        assert abs(left[group].mean() - expected) < 4 * sd
+        assert_monthly_rate(left[group], rate)
 
 
 def test_inflow_grows_as_the_database_did():
@@ -269,9 +274,7 @@ def test_going_missing_from_support_ends_it_and_is_likelier_for_children():
     processes.drop_out(m)
     left = p.support_left == 0
     for group, rate in ((minor, 0.2), (~minor, 0.1)):
-        expected = 1 - np.exp(-rate)
-        sd = np.sqrt(expected * (1 - expected) / group.sum())
-        assert abs(left[group].mean() - expected) < 4 * sd
+        assert_monthly_rate(left[group], rate)
     assert not p.monitored[left].any() and p.monitored[~left].all()
     assert (m.log.to_frame()["event"] == "SUPPORT_LEFT").sum() == left.sum()
 
