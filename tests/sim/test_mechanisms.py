@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import sim
+
 from sim import processes
 from sim.cohort import inflow_months, make_cohort
 from sim.mechanisms import MECHANISMS, markdown
@@ -164,6 +166,34 @@ def test_each_exit_is_an_interception_with_the_survivors_own_chance():
         m.people.move(np.arange(2), State.EXPLOITED, m.month - 1)
         processes.exploitation(m)
         assert m.people.exit_cause.tolist() == [Cause.INTERCEPTION, Cause.ESCAPE]
+
+
+def _second_exit_intercepted(concentration):
+    """Share of second exits that are interceptions, after an interception and an escape."""
+    params = Params().with_overrides(
+        {"cohort.n_survivors": 6000, "survivor.interception_concentration": concentration}
+    )
+    exits = sim.run(params, seed=3).events.query("event == 'EXITED'")
+    by_episode = {
+        k: exits[exits.episode == k].set_index("survivor").cause.astype(str) == "INTERCEPTION"
+        for k in (1, 2)
+    }
+    second = by_episode[2]
+    after_interception = by_episode[1].loc[second.index]
+    return second[after_interception], second[~after_interception]
+
+
+def test_people_intercepted_once_are_intercepted_again_more_often():
+    after, other = _second_exit_intercepted(2.0)
+    assert min(len(after), len(other)) > 200
+    assert after.mean() - other.mean() > 0.2
+
+
+def test_without_a_lasting_chance_the_first_exit_says_nothing_of_the_second():
+    after, other = _second_exit_intercepted(1000.0)
+    pooled = np.concatenate([after, other]).mean()
+    sd = np.sqrt(pooled * (1 - pooled) * (1 / len(after) + 1 / len(other)))
+    assert abs(after.mean() - other.mean()) < 4 * sd
 
 
 def test_unassisted_returnee_can_be_assisted_at_home():
