@@ -16,7 +16,8 @@ from tests.scenarios.test_loader import SHIPPED
 def test_every_policy_lowers_true_retrafficking(tmp_path):
     others = [s for s in SHIPPED if s != "baseline"]
     result = comparison(
-        ["baseline", *others], replicates=6,
+        ["baseline", *others],
+        replicates=6,
         survivors=4000,
         workers=2,
         output=tmp_path,

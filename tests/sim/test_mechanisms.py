@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import sim
-
 from sim import processes
 from sim.cohort import inflow_months, make_cohort
 from sim.mechanisms import MECHANISMS, markdown
