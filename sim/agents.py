@@ -78,7 +78,12 @@ class Trafficker(mesa.Agent):
     model: ReintegrationModel
 
     def __init__(
-        self, model: ReintegrationModel, index: int, region: int, reach_destination: bool
+        self,
+        model: ReintegrationModel,
+        index: int,
+        region: int,
+        reach_destination: bool,
+        colluding_contacts: bool,
     ) -> None:
         super().__init__(model)
         self.index = index
@@ -87,10 +92,7 @@ class Trafficker(mesa.Agent):
         self.active = True
         self.removed_month: int | None = None
         #: Whether officials collude with this trafficker (hand survivors back to it).
-        self.colluding_contacts = bool(
-            model.streams["collusion"].random()
-            < model.params.traffickers.share_with_colluding_contacts
-        )
+        self.colluding_contacts = colluding_contacts
         #: Rows of every survivor this trafficker has exploited, in order.
         self.exploited: list[int] = []
 
@@ -120,9 +122,9 @@ class Trafficker(mesa.Agent):
             self.recruited_this_month < self.model.params.traffickers.recruits_per_month
         )
 
-    def step(self) -> None:
-        """Start a new month: be removed with the removal probability."""
-        if self.active and self.model.draw("traffickers") < self.model.p_removal:
+    def step(self, u: float) -> None:
+        """Start a new month: be removed with the removal probability (``u``: its uniform)."""
+        if self.active and u < self.model.p_removal:
             self.active = False
             self.removed_month = self.model.month
 

@@ -115,9 +115,10 @@ class ReintegrationModel(mesa.Model):
         self._replacements = [r for r in self._replacements if r[0] > self.month]
         for _, region in due:
             self._add_trafficker(region)
+        u = self.streams.per_item("trafficker.removal", self.month, len(self.traffickers))
         for trafficker in self.traffickers:
             was_active = trafficker.active
-            trafficker.step()
+            trafficker.step(u[trafficker.index])
             if was_active and not trafficker.active:
                 delay = self.params.traffickers.replacement_delay_months
                 self._replacements.append((self.month + delay, trafficker.region))
@@ -145,11 +146,7 @@ class ReintegrationModel(mesa.Model):
     # --- randomness ---------------------------------------------------------------------------
     def u(self, stream: str, k: int = 1) -> NDArray[np.float64]:
         """``k`` uniforms per survivor from a process's stream, shape (k, n)."""
-        return self.streams.uniforms(stream, self.n, k)
-
-    def draw(self, stream: str) -> float:
-        """One uniform from a stream (for the few non-survivor draws)."""
-        return float(self.streams[stream].random())
+        return self.streams.uniforms(stream, self.month, self.n, k)
 
     # --- traffickers and services --------------------------------------------------------------
     def trafficker_active(self, tid: NDArray[np.integer]) -> NDArray[np.bool_]:
@@ -174,17 +171,20 @@ class ReintegrationModel(mesa.Model):
     def _create_traffickers(self) -> None:
         t, c = self.params.traffickers, self.params.cohort
         count = math.floor(t.per_1000_survivors * self.n / 1000.0 + 0.5)
-        rng = self.streams["traffickers"]
         # Spread traffickers evenly over regions so every region has some where possible.
         regions = np.arange(count) % c.n_regions
         for region in regions:
-            self._add_trafficker(int(region), rng)
+            self._add_trafficker(int(region))
         self._refresh_trafficker_arrays()
 
-    def _add_trafficker(self, region: int, rng: np.random.Generator | None = None) -> None:
-        rng = rng or self.streams["traffickers"]
-        reach = bool(rng.random() < self.params.traffickers.share_reach_destination)
-        self.traffickers.append(Trafficker(self, len(self.traffickers), region, reach))
+    def _add_trafficker(self, region: int) -> None:
+        """A new trafficker; its reach and contacts are drawn from its own index's stream."""
+        index = len(self.traffickers)
+        u = self.streams.generator("trafficker.attributes", index).random(2)
+        t = self.params.traffickers
+        reach = bool(u[0] < t.share_reach_destination)
+        contacts = bool(u[1] < t.share_with_colluding_contacts)
+        self.traffickers.append(Trafficker(self, index, region, reach, contacts))
 
     def _refresh_trafficker_arrays(self) -> None:
         """Vectorised views of the traffickers' region, reach and activity.
@@ -204,7 +204,7 @@ class ReintegrationModel(mesa.Model):
         if not self.traffickers:
             return
         p = self.people
-        u = self.streams["traffickers"].random((2, self.n))
+        u = self.streams["trafficker.first"].random((2, self.n))
         first = np.floor(u[1] * len(self.traffickers)).astype(np.int32)  # anyone
         local = u[0] < self.params.traffickers.same_region_share
         for region in np.unique(p.region):

@@ -43,8 +43,8 @@ def admit_to_assistance(
         at_home: Per survivor in ``idx``: assisted in the country of origin.
     """
     p, s = m.people, m.params.survivor
-    u_pkg = m.u("package", k=6)
-    u_start = m.u("support", k=2)
+    u_pkg = m.u("admission.package", k=6)
+    u_start = m.u("admission.support", k=2)
     declines = u_decline[idx] < s.decline_at_zero_trust * (1.0 - p.trust[idx])
     m.log.record(m.month, idx[declines], Event.ASSISTANCE_DECLINED, Cause.DISTRUST)
 
@@ -122,7 +122,7 @@ def assistance(m: ReintegrationModel) -> None:
     """
     p, pol = m.people, m.params.policy
     u = m.u("assistance")
-    u_start = m.u("support", k=2)
+    u_start = m.u("assistance.support", k=2)
     inside = np.flatnonzero(p.state == State.DEST_ASSISTANCE)
     settled = inside[p.state_since[inside] < m.month]
     p.assistance_left[settled] -= 1

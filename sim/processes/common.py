@@ -91,7 +91,7 @@ def retraffic(
     for i, tid in zip(idx, trafficker, strict=True):
         m.traffickers[tid].exploited.append(int(i))
     end_services(m, idx, Cause.RETRAFFICKED)
-    p.purpose_now[idx] = next_purpose(m, p.purpose_now[idx])
+    p.purpose_now[idx] = next_purpose(m, idx)
     p.episode[idx] += 1
     p.international[idx] = international
     p.trafficker[idx] = trafficker
@@ -111,13 +111,14 @@ def retraffic(
     )
 
 
-def next_purpose(m: ReintegrationModel, last: NDArray[np.int8]) -> NDArray[np.int8]:
-    """Purpose of new episodes (IOM-2010 §1.1: the same or a different purpose).
+def next_purpose(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.int8]:
+    """Purpose of the new episodes of ``idx`` (IOM-2010 §1.1: the same or a different purpose).
 
     The same as the last with ``same_purpose_share``, otherwise drawn from the cohort's shares.
     """
     c = m.params.cohort
-    u = m.streams["purpose"].random((2, len(last)))
+    last = m.people.purpose_now[idx]
+    u = m.u("purpose", k=2)[:, idx]
     drawn = np.where(
         u[1] < c.share_sexual_exploitation,
         Purpose.SEXUAL,

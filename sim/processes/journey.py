@@ -23,8 +23,8 @@ def journey(m: ReintegrationModel) -> None:
     """Survivors who set off last month are re-trafficked on the way or arrive home."""
     p, s = m.people, m.params.survivor
     u = m.u("journey", k=3)
-    u_rec = m.u("recruitment", k=2)
-    u_start = m.u("support", k=2)
+    u_rec = m.u("journey.recruitment", k=2)
+    u_start = m.u("journey.support", k=2)
     travelling = np.flatnonzero((p.state == State.EN_ROUTE) & (p.state_since < m.month))
     route = p.route[travelling]
     risk = np.select(

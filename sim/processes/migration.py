@@ -42,7 +42,7 @@ def remigration(m: ReintegrationModel) -> None:
     """
     p, s, pol = m.people, m.params.survivor, m.params.policy
     u = m.u("remigration", k=3)
-    u_rec = m.u("recruitment", k=2)
+    u_rec = m.u("remigration.recruitment", k=2)
     home = p.state == State.AT_HOME
     residents = (p.state == State.IN_DESTINATION) & p.residency
     idx = np.flatnonzero((home | residents) & (p.state_since < m.month))

@@ -80,7 +80,7 @@ def retrafficking(m: ReintegrationModel) -> None:
     """Draw this month's re-trafficking from the community and match it to traffickers."""
     p, s = m.people, m.params.survivor
     u = m.u("retrafficking", k=1)
-    u_rec = m.u("recruitment", k=2)
+    u_rec = m.u("retrafficking.recruitment", k=2)
     idx = np.flatnonzero(np.isin(p.state, COMMUNITY) & (p.state_since < m.month))
     h = hazard(m, idx)
     threatened = p.threatened[idx]

@@ -17,6 +17,7 @@ from sim.states import Cause, Family, Package, Place, Purpose, Route, State
 from tests.conftest import tiny
 
 ROOT = Path(__file__).resolve().parents[2]
+INDIVIDUAL = ("female", "psychosocial", "substance", "minority", "low_education", "purpose_now")
 
 
 def arrived_home(n, month, **overrides):
@@ -28,6 +29,9 @@ def arrived_home(n, month, **overrides):
     p.employed[:] = True
     p.debt[:] = 0.0
     p.family[:] = Family.SUPPORTIVE
+    p.age_at_entry[:] = 35.0  # no age band is crossed between month 1 and month 24
+    for column in INDIVIDUAL:  # alike unless a test sets otherwise
+        getattr(p, column)[:] = getattr(p, column)[0]
     return m
 
 
@@ -97,8 +101,6 @@ def test_work_debt_and_sex_do_not_change_the_hazard():
     p.employed[:] = [True, False, True, False]
     p.debt[:] = [0.0, 0.0, 5.0, 5.0]
     p.female[:] = [True, False, True, False]
-    for column in ("age_at_entry", "psychosocial", "substance", "minority", "purpose_now"):
-        getattr(p, column)[:] = getattr(p, column)[0]
     h = hazard(m, np.arange(4))
     assert np.allclose(h, h[0])
 

@@ -1,0 +1,109 @@
+"""Random streams by name: common random numbers across levers (after Starsim's
+``tests/test_randomness.py``)."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import sim
+from sim.model import ReintegrationModel
+from sim.parameters import Params, PolicyParams
+from sim.parameters.fields import bounds
+from sim.randomness import Streams, site_key
+
+SMALL = {"cohort.n_survivors": 400, "run.horizon_months": 36}
+
+
+def test_a_sites_draws_depend_only_on_the_seed_its_name_and_the_month():
+    alone = Streams(7).uniforms("journey", 5, n=10, k=2)
+    busy = Streams(7)
+    for month in range(5):
+        busy.uniforms("journey", month, n=10, k=2)
+        busy.uniforms("a new site", month, n=10)
+    busy.uniforms("retrafficking", 5, n=10)
+    np.testing.assert_array_equal(busy.uniforms("journey", 5, n=10, k=2), alone)
+    assert not np.array_equal(Streams(8).uniforms("journey", 5, n=10, k=2), alone)
+    assert not np.array_equal(Streams(7).uniforms("journey", 6, n=10, k=2), alone)
+    assert not np.array_equal(Streams(7).uniforms("pressure", 5, n=10, k=2), alone)
+
+
+def test_site_keys_are_stable_across_processes():
+    # Python's own hash() of a string is salted per process; a site's key must not be.
+    code = "from sim.randomness import site_key; print(site_key('journey'))"
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": salt},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for salt in ("1", "2")
+    }
+    assert keys == {str(site_key("journey"))}
+    assert site_key("journey") != site_key("journey.recruitment")
+    assert 0 <= site_key("x") < 2**63
+
+
+def test_a_site_asked_twice_in_a_month_gives_the_same_draws_and_a_new_shape_is_a_bug():
+    s = Streams(1)
+    np.testing.assert_array_equal(s.uniforms("a", 0, 5, 2), s.uniforms("a", 0, 5, 2))
+    with pytest.raises(RuntimeError, match="bug: stream 'a'"):
+        s.uniforms("a", 0, 5, 3)
+
+
+def test_a_growing_list_keeps_its_draws():
+    s = Streams(3)
+    np.testing.assert_array_equal(
+        s.per_item("trafficker.removal", 4, 10)[:6], s.per_item("trafficker.removal", 4, 6)
+    )
+
+
+def _traced(params: Params) -> dict:
+    model = ReintegrationModel(params, seed=11)
+    model.streams = Streams(11, trace=True)
+    for _ in range(params.run.horizon_months):
+        model.step()
+    assert model.streams.trace is not None
+    return model.streams.trace
+
+
+def _switched(lever: str) -> object:
+    """Another valid value of a policy lever."""
+    value = getattr(PolicyParams(), lever)
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 6
+    _, high = bounds(PolicyParams.model_fields[lever])
+    return value / 2 if value and high is not None and value * 2 > high else (value or 0.1) * 2
+
+
+@pytest.mark.parametrize("lever", list(PolicyParams.model_fields))
+def test_switching_a_lever_leaves_every_draw_unchanged(lever):
+    base = Params().with_overrides(SMALL)
+    changed = base.with_overrides({f"policy.{lever}": _switched(lever)})
+    a, b = _traced(base), _traced(changed)
+    shared = a.keys() & b.keys()
+    assert len(shared) > 0.9 * len(a)
+    assert all(a[key] == b[key] for key in shared)
+
+
+def test_switching_a_later_lever_leaves_first_exits_and_identification_unchanged():
+    # Monitoring acts only after return: every first exit, and how each was routed, is the
+    # same event for the same person in the same month.
+    base = Params().with_overrides(SMALL)
+    longer = base.with_overrides({"policy.monitoring_months": 48})
+    first = ["EXITED", "REFERRED", "DEPORTED", "ASSISTANCE_STARTED"]
+
+    def first_episode(params):
+        events = sim.run(params, seed=5).events
+        rows = events[(events.episode == 1) & events.event.isin(first)]
+        return rows[["month", "survivor", "event", "cause"]].reset_index(drop=True)
+
+    a, b = first_episode(base), first_episode(longer)
+    assert len(a) > 300
+    np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())
