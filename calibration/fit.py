@@ -14,7 +14,6 @@ are not bit-reproducible; runs that use a posterior are, because they read the s
 from __future__ import annotations
 
 import logging
-import math
 import shutil
 import time
 from collections.abc import Callable
@@ -29,11 +28,12 @@ import pandas as pd
 import sim
 from calibration.posterior import POSTERIOR_DIR, write_posterior
 from calibration.spec import Prior, Target, load_priors, load_targets
-from sim.observation import observed_statistics
+from sim.observation import BY_KEY, observed_statistics
 
-#: Statistic value standing in for an undefined one (e.g. no twice-assisted case at all), so
-#: the particle is rejected rather than crashing the fit.
-UNDEFINED = 1e6
+#: Value given to a fitted statistic a run cannot compute because nobody qualifies (no
+#: twice-assisted person at all in a small cohort), so that the particle is rejected. A
+#: statistic the model does not declare is an error instead (see :meth:`Simulator.statistics`).
+NOBODY_QUALIFIED = 1e6
 
 
 @dataclass(frozen=True)
@@ -86,15 +86,24 @@ class Simulator:
         return self.statistics(self.values(pars), seed)
 
     def statistics(self, overrides: dict[str, float], seed: int) -> dict[str, float]:
-        """The fitted statistics of one run (undefined ones replaced by :data:`UNDEFINED`)."""
+        """The fitted statistics of one run.
+
+        A statistic nobody qualifies for in this run is :data:`NOBODY_QUALIFIED`.
+
+        Raises:
+            KeyError: A target names a statistic the model does not declare (a bug: targets
+                are checked when the file loads, :func:`calibration.spec.load_targets`).
+        """
+        unknown = [t.key for t in self.targets if t.key not in BY_KEY]
+        if unknown:
+            raise KeyError(f"bug: targets name undeclared statistics: {', '.join(unknown)}.")
         params = sim.Params().with_overrides({**self.base, **overrides})
         stats = observed_statistics(sim.run(params, seed=seed))
-        values = {f"{r.target} {r.statistic}": r.value for r in stats.itertuples()}
-        out = {}
-        for t in self.targets:
-            v = values.get(t.key, math.nan)
-            out[t.key] = float(v) if np.isfinite(v) else UNDEFINED
-        return out
+        values = dict(zip(stats["target"] + " " + stats["statistic"], stats["value"], strict=True))
+        return {
+            t.key: float(values[t.key]) if np.isfinite(values[t.key]) else NOBODY_QUALIFIED
+            for t in self.targets
+        }
 
 
 def pyabc_prior(priors: list[Prior]) -> Any:

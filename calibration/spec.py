@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.observation import BY_KEY, STATISTICS
 from sim.parameters import GROUPS, ParameterError
 from sim.parameters.fields import bounds
 
@@ -152,6 +153,15 @@ def load_targets(path: Path = TARGETS) -> list[Target]:
             )
         targets.append(Target(**values))
     keys = [t.key for t in targets]
+    for number, target in enumerate(targets, start=1):
+        if target.key not in BY_KEY:
+            known = [s.name for s in STATISTICS if s.target == target.id] or list(BY_KEY)
+            raise SpecError(
+                f"{path.name}, entry {number} ({target.id}): statistic {target.statistic!r} is "
+                f"not an observed statistic of {target.id}; known: "
+                + "; ".join(repr(k) for k in known)
+                + " (sim.observation.STATISTICS)."
+            )
     if len(set(keys)) != len(keys):
         raise SpecError(f"{path.name}: a statistic is listed twice.")
     return targets

@@ -25,12 +25,12 @@ import sim
 from calibration.posterior import draw_for, fingerprint, read_posterior
 from calibration.posterior import resolve as resolve_posterior
 from experiments.executors import execute
+from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED, RETRAFFICKED
 from experiments.store import ResultsStore, git_revision
 from experiments.tasks import Task, replicate_seed, run_task
 from scenarios.loader import Scenario, load
+from sim.outcomes import HEADLINE_MONTHS
 from sim.parameters import Params
-
-HEADLINE = (12, 24, 60)
 
 
 @dataclass
@@ -250,22 +250,18 @@ def summarise(
             }
         )
 
-    diffs = {m: paired(h, f"retrafficked_{m}m", reference) for m in HEADLINE}
+    diffs = {m: paired(h, RETRAFFICKED[m].column, reference) for m in HEADLINE_MONTHS}
     cases = paired(h, "cases_per_1000", reference)
     cost = paired(h, "service_months_total", reference)
     rng = np.random.default_rng(seed)
     for scenario in order:
         mine = h[h["scenario"] == scenario]
-        for m in HEADLINE:
-            add(scenario, f"retrafficked_{m}m", mine[f"retrafficked_{m}m"], "share")
-        for m in HEADLINE:
-            d = diffs[m]
-            add(
-                scenario,
-                f"difference_{m}m",
-                d.loc[d["scenario"] == scenario, "diff"],
-                "share (scenario minus reference)",
-            )
+        for m in HEADLINE_MONTHS:
+            out = RETRAFFICKED[m]
+            add(scenario, out.column, mine[out.column], out.unit)
+        for m in HEADLINE_MONTHS:
+            d, out = diffs[m], DIFFERENCE[m]
+            add(scenario, out.column, d.loc[d["scenario"] == scenario, "diff"], out.unit)
         c = cases.loc[cases["scenario"] == scenario, "diff"].to_numpy()
         add(scenario, "cases_per_1000", mine["cases_per_1000"], "re-trafficking events per 1,000")
         add(scenario, "cases_averted_per_1000", -c, "events per 1,000 survivors")
@@ -280,18 +276,8 @@ def summarise(
                 "unit": "events averted per 1,000 extra service-months",
             }
         )
-        add(
-            scenario,
-            "observed_cases_per_assisted",
-            mine["observed_cases_per_assisted"],
-            "share of assisted (T2)",
-        )
-        add(
-            scenario,
-            "observed_months_first_to_second",
-            mine["observed_months_first_to_second"],
-            "months (T1)",
-        )
+        for o in OBSERVED:
+            add(scenario, o.column, mine[o.column], f"{o.statistic.unit} ({o.statistic.target})")
     return pd.DataFrame(rows)
 
 
@@ -316,11 +302,12 @@ def _ratio_interval(
 def summarise_subgroups(
     subgroups: pd.DataFrame, reference: str, order: Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """Re-trafficking within 60 months by subgroup, and the paired difference from reference."""
+    """Re-trafficking within :data:`MAIN_MONTHS` by subgroup, and the paired difference."""
     order = list(order or sorted(subgroups["scenario"].unique()))
     rows = []
     for group, frame in subgroups.groupby("subgroup", sort=False):
-        wide = frame.pivot(index="replicate", columns="scenario", values="retrafficked_60m")
+        column = RETRAFFICKED[MAIN_MONTHS].column
+        wide = frame.pivot(index="replicate", columns="scenario", values=column)
         size = frame.pivot(index="replicate", columns="scenario", values="survivors")
         for scenario in order:
             est, lo, hi = _interval(wide[scenario].to_numpy())
@@ -330,7 +317,7 @@ def summarise_subgroups(
                     "subgroup": group,
                     "scenario": scenario,
                     "survivors": float(size[scenario].mean()),
-                    "retrafficked_60m": est,
+                    column: est,
                     "lower": lo,
                     "upper": hi,
                     "difference": d_est,

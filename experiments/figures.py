@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.compare import summarise, summarise_subgroups
+from experiments.outputs import DIFFERENCE, RETRAFFICKED
 from experiments.store import ResultsStore
 from scenarios.loader import Scenario
 
@@ -182,7 +183,7 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     for offset, (months, colour) in zip(
         (0.15, -0.15), ((24, colours[0]), (60, colours[1])), strict=True
     ):
-        rows = [table.loc[(n, f"retrafficked_{months}m")] for n in names]
+        rows = [table.loc[(n, RETRAFFICKED[months].column)] for n in names]
         est = np.array([r["estimate"] for r in rows]) * 100
         lo = np.array([r["lower"] for r in rows]) * 100
         hi = np.array([r["upper"] for r in rows]) * 100
@@ -190,7 +191,7 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     ax.set_yticks(y, [labels[n] for n in names])
     ax.set_xlabel("re-trafficked (% of survivors), mean and 95% interval")
     ax.legend(fontsize=15)
-    at60 = {n: table.loc[(n, "retrafficked_60m"), "estimate"] for n in names}
+    at60 = {n: table.loc[(n, RETRAFFICKED[60].column), "estimate"] for n in names}
     best = min(at60, key=at60.__getitem__)
     title = (
         f"Within five years, {at60[names[0]] * 100:.0f}% are re-trafficked at baseline; "
@@ -203,7 +204,7 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         f"intervals across replicates."
     )
     alt = "Dot plot. " + " ".join(
-        f"{labels[n]}: {table.loc[(n, 'retrafficked_24m'), 'estimate'] * 100:.0f}% within 24 "
+        f"{labels[n]}: {table.loc[(n, RETRAFFICKED[24].column), 'estimate'] * 100:.0f}% within 24 "
         f"months, {at60[n] * 100:.0f}% within 60."
         for n in names
     )
@@ -270,7 +271,7 @@ def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
     for ax, measure, scale, colour, label in (
         (
             left,
-            "difference_60m",
+            DIFFERENCE[60].column,
             100,
             c[0],
             "change in 5-year re-trafficking vs none (points, paired)",
@@ -287,7 +288,7 @@ def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
         ax.set_ylabel(label)
         ax.set_xticks(months)
     left.axhline(0, color="black", linewidth=1)
-    risk = [table.loc[(n, "retrafficked_60m"), "estimate"] * 100 for n in names]
+    risk = [table.loc[(n, RETRAFFICKED[60].column), "estimate"] * 100 for n in names]
     gains = -np.diff(risk) / np.maximum(np.diff(months), 1)
     half = (
         months[1 + int(np.argmax(np.cumsum(-np.diff(risk)) >= 0.5 * (risk[0] - risk[-1])))]

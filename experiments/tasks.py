@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from experiments.outputs import MAIN_MONTHS, OBSERVED, RETRAFFICKED
 from sim import observation, outcomes
 from sim.outcomes import kaplan_meier
 from sim.states import Route
@@ -78,7 +79,7 @@ def summarise(result: sim.Result) -> dict[str, pd.DataFrame]:
     incidence = outcomes.incidence_at(result)
     services = outcomes.service_months(result)
     stats = observation.observed_statistics(result)
-    lookup = stats.set_index(["target", "statistic"])["value"]
+    lookup = dict(zip(stats["target"] + " " + stats["statistic"], stats["value"], strict=True))
     events = result.events
     headline = pd.DataFrame(
         [
@@ -86,23 +87,17 @@ def summarise(result: sim.Result) -> dict[str, pd.DataFrame]:
                 "seed": result.seed,
                 "survivors": n,
                 "months": result.months,
-                **{f"retrafficked_{m}m": v for m, v in incidence.items()},
+                **{RETRAFFICKED[m].column: v for m, v in incidence.items()},
                 "retrafficking_events": int((events["event"] == "RETRAFFICKED").sum()),
                 "people_retrafficked": int((people["first_retraffic_month"] >= 0).sum()),
                 **{f"service_months_{k}": v for k, v in services.items()},
-                "observed_cases_per_assisted": lookup[
-                    ("T2", "recorded re-trafficking cases per assisted")
-                ],
-                "observed_months_first_to_second": lookup[
-                    ("T1", "mean months first to second assistance")
-                ],
-                "twice_assisted": lookup[("T2", "twice-assisted cases")],
+                **{o.column: lookup[o.statistic.key] for o in OBSERVED},
             }
         ]
     )
 
     t = outcomes.time_to_retrafficking(result)
-    window = min(60, result.months)
+    window = min(MAIN_MONTHS, result.months)
     in_cohort = people.loc[t["survivor"]]
     rows = []
     for name, mask in subgroup_masks(in_cohort).items():
@@ -113,7 +108,7 @@ def summarise(result: sim.Result) -> dict[str, pd.DataFrame]:
             {
                 "subgroup": name,
                 "survivors": int(mask.sum()),
-                "retrafficked_60m": float(curve[window]) if mask.any() else np.nan,
+                RETRAFFICKED[MAIN_MONTHS].column: float(curve[window]) if mask.any() else np.nan,
             }
         )
     pathways = outcomes.pathways(result).rename(columns={"all": "events", "first": "first"})

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from calibration.spec import load_targets
 from experiments.cli.base import (
     InputError,
     app,
@@ -16,6 +17,8 @@ from experiments.cli.base import (
     runs_progress,
     user_errors,
 )
+from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
+from sim.outcomes import HEADLINE_MONTHS
 from sim.parameters import Params, parameter_table
 
 scenarios_app = typer.Typer(help="List, show and validate scenario files.", no_args_is_help=True)
@@ -138,17 +141,18 @@ def print_comparison(result: Any) -> None:
         row = summary.loc[(name, measure)]
         return fmt_interval(row["estimate"], row["lower"], row["upper"], scale, digits, sign)
 
-    table = Table(title="True re-trafficking within 12, 24, 60 months of exit, % (95% interval)")
+    months = ", ".join(str(m) for m in HEADLINE_MONTHS)
+    table = Table(title=f"True re-trafficking within {months} months of exit, % (95% interval)")
     table.add_column("scenario")
-    for m in (12, 24, 60):
+    for m in HEADLINE_MONTHS:
         table.add_column(f"{m} months", justify="right")
     for name in names:
-        table.add_row(name, *(cell(name, f"retrafficked_{m}m", 100) for m in (12, 24, 60)))
+        table.add_row(name, *(cell(name, RETRAFFICKED[m].column, 100) for m in HEADLINE_MONTHS))
     console.print(table)
 
     table = Table(title=f"Effect against {ref}, paired by replicate (95% interval)")
     table.add_column("scenario")
-    table.add_column("change at 60 months, points", justify="right")
+    table.add_column(f"change at {MAIN_MONTHS} months, points", justify="right")
     table.add_column("cases averted per 1,000 survivors", justify="right")
     table.add_column("service-months per survivor", justify="right")
     table.add_column("averted per 1,000 extra service-months", justify="right")
@@ -163,7 +167,7 @@ def print_comparison(result: Any) -> None:
             ratio = cell(name, "averted_per_1000_service_months")
         table.add_row(
             name,
-            cell(name, "difference_60m", 100, sign=True),
+            cell(name, DIFFERENCE[MAIN_MONTHS].column, 100, sign=True),
             cell(name, "cases_averted_per_1000", digits=0),
             cell(name, "service_months_per_survivor"),
             ratio,
@@ -172,18 +176,31 @@ def print_comparison(result: Any) -> None:
 
     table = Table(title="What a case database would record (observation layer), (95% interval)")
     table.add_column("scenario")
-    table.add_column("recorded cases per assisted, % (T2: 0.56)", justify="right")
-    table.add_column("months first to second assistance (T1: 20)", justify="right")
+    reported = {t.key: t.value for t in load_targets()}
+    cases, interval = (
+        OBSERVED_BY_COLUMN["observed_cases_per_assisted"],
+        OBSERVED_BY_COLUMN["observed_months_first_to_second"],
+    )
+    table.add_column(
+        f"recorded cases per assisted, % ({cases.statistic.target}: "
+        f"{reported[cases.statistic.key] * 100:.2f})",
+        justify="right",
+    )
+    table.add_column(
+        f"months first to second assistance ({interval.statistic.target}: "
+        f"{reported[interval.statistic.key]:.0f})",
+        justify="right",
+    )
     for name in names:
         table.add_row(
             name,
-            cell(name, "observed_cases_per_assisted", 100, digits=2),
-            cell(name, "observed_months_first_to_second"),
+            cell(name, cases.column, 100, digits=2),
+            cell(name, interval.column),
         )
     console.print(table)
 
     table = Table(
-        title=f"Who benefits: change against {ref} in re-trafficking within 60 months, "
+        title=f"Who benefits: change against {ref} in re-trafficking within {MAIN_MONTHS} months, "
         "points (95% interval)"
     )
     table.add_column("subgroup")

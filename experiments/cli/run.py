@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 import sim
+from calibration.spec import load_targets
 from experiments.cli.base import InputError, app, console, load_params, progress, user_errors
 from sim import observation, outcomes
 from sim.parameters import Params, parameter_table
@@ -92,7 +93,11 @@ def print_summary(result: sim.Result) -> None:
     """The short summary table of one run."""
     true = outcomes.incidence_at(result)
     seen = observation.observed_incidence(result)
-    stats = observation.observed_statistics(result).set_index(["target", "statistic"])["value"]
+    table_ = observation.observed_statistics(result)
+    stats = dict(zip(table_["target"] + " " + table_["statistic"], table_["value"], strict=True))
+    reported = {t.key: t for t in load_targets()}
+    interval = reported["T1 mean months first to second assistance"]
+    cases = reported["T2 recorded re-trafficking cases per assisted"]
     table = Table(
         title=f"{len(result.people):,} survivors, {result.months} months, seed {result.seed}"
     )
@@ -105,13 +110,13 @@ def print_summary(result: sim.Result) -> None:
     intervals = outcomes.assistance_intervals(result)["months"]
     console.print(
         f"Mean months from first to second assistance: observed "
-        f"{stats[('T1', 'mean months first to second assistance')]:.1f} "
-        f"(n={int(stats[('T2', 'twice-assisted cases')])}), true {intervals.mean():.1f} "
-        f"(n={len(intervals)}); target 20 (IOM-2010 §5.1)."
+        f"{stats[interval.key]:.1f} (n={int(stats['T2 twice-assisted cases'])}), true "
+        f"{intervals.mean():.1f} (n={len(intervals)}); target {interval.value:g} "
+        f"({interval.source})."
     )
     console.print(
-        f"Recorded re-trafficking cases per assisted: "
-        f"{stats[('T2', 'recorded re-trafficking cases per assisted')]:.2%} (target 0.56%)."
+        f"Recorded re-trafficking cases per assisted: {stats[cases.key]:.2%} "
+        f"(target {cases.value:.2%}, {cases.source})."
     )
     causes = outcomes.pathways(result)
     table = Table(title="Re-trafficking by pathway")

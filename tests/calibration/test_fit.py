@@ -1,5 +1,7 @@
 """The fit: reproducible with a seed, runs on Dask, writes usable posteriors; recovery (slow)."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -80,3 +82,9 @@ def test_recovery_of_known_parameters(tmp_path):
     assert len(identified) >= 1, table
     for row in identified.itertuples():
         assert row.q05 <= defaults[row.parameter] <= row.q95, row
+
+
+def test_a_target_without_a_declared_statistic_is_an_error_not_a_bad_score():
+    typo = dataclasses.replace(load_targets()[0], statistic="mean monthz")
+    with pytest.raises(KeyError, match="bug: targets name undeclared statistics: T1 mean monthz"):
+        Simulator([typo], {"cohort.n_survivors": 200}).statistics({}, seed=1)

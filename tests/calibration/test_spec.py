@@ -119,3 +119,17 @@ def test_whole_number_prior_gives_whole_numbers(tmp_path):
     assert prior.integer
     values = [prior.ppf(q) for q in (0.01, 0.5, 0.99)]
     assert values == [6, 21, 36] and all(isinstance(v, int) for v in values)
+
+
+def test_target_naming_an_unknown_statistic_fails_naming_the_known_ones(tmp_path):
+    text = (
+        '[[target]]\nid = "T1"\nstatistic = "mean months first to secnd assistance"\n'
+        'value = 20.0\nn = 40\nse = 1.0\nse_note = "x"\nfit = true\n'
+        'source = "IOM-2010 §5.1"\ndefinition = "d"\n'
+    )
+    with pytest.raises(
+        SpecError,
+        match=r"entry 1 \(T1\): statistic 'mean months first to secnd assistance' is not an "
+        r"observed statistic of T1; known: 'mean months first to second assistance'",
+    ):
+        load_targets(write(tmp_path, text))

@@ -130,6 +130,7 @@ def test_summary_on_a_hand_built_table():
                     "service_months_total": cost[k],
                     "observed_cases_per_assisted": 0.01,
                     "observed_months_first_to_second": 20.0,
+                    "twice_assisted": 3,
                 }
             )
     table = summarise(pd.DataFrame(rows), "base", order=["base", "pol"]).set_index(
@@ -142,3 +143,15 @@ def test_summary_on_a_hand_built_table():
         75 / 2000 * 1000
     )
     assert table.loc[("base", "retrafficked_60m"), "estimate"] == pytest.approx(0.25)
+
+
+def test_each_run_keeps_the_declared_outputs():
+    import sim
+    from experiments.outputs import MAIN_MONTHS, OBSERVED, RETRAFFICKED
+    from experiments.tasks import summarise
+
+    tables = summarise(sim.run(sim.Params().with_overrides({"cohort.n_survivors": 300}), seed=1))
+    headline = tables["headline"]
+    for out in [*RETRAFFICKED.values(), *OBSERVED]:
+        assert out.column in headline, out.column
+    assert RETRAFFICKED[MAIN_MONTHS].column in tables["subgroups"]

@@ -117,3 +117,21 @@ def test_database_sees_far_less_than_the_truth():
 
     result = sim.run(sim.Params().with_overrides({"cohort.n_survivors": 3000}), seed=4)
     assert observed_incidence(result)[60] < 0.2 * incidence_at(result)[60]
+
+
+def test_every_statistic_is_declared_once_with_unit_definition_and_known_events():
+    from sim.observation import BY_KEY, STATISTICS
+    from sim.states import Event
+
+    assert len(BY_KEY) == len(STATISTICS)
+    for stat in STATISTICS:
+        assert stat.unit and stat.definition.endswith("."), stat.key
+        assert set(stat.reads) <= {e.name for e in Event}, stat.key
+
+
+def test_the_statistics_table_is_the_declared_statistics_in_order():
+    from sim.observation import STATISTICS
+
+    table = observed_statistics(sim.run(sim.Params().with_overrides({"cohort.n_survivors": 800})))
+    assert list(table["target"] + " " + table["statistic"]) == [s.key for s in STATISTICS]
+    assert list(table["unit"]) == [s.unit for s in STATISTICS]
