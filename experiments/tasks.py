@@ -16,7 +16,6 @@ import pandas as pd
 import sim
 from experiments.outputs import MAIN_MONTHS, OBSERVED, RETRAFFICKED
 from sim import observation, outcomes
-from sim.outcomes import kaplan_meier
 from sim.states import Route
 
 #: Tables each run stores, in the order written.
@@ -96,27 +95,16 @@ def summarise(result: sim.Result) -> dict[str, pd.DataFrame]:
         ]
     )
 
-    t = outcomes.time_to_retrafficking(result)
-    window = min(MAIN_MONTHS, result.months)
-    in_cohort = people.loc[t["survivor"]]
-    rows = []
-    for name, mask in subgroup_masks(in_cohort).items():
-        curve = kaplan_meier(
-            t["months"].to_numpy()[mask], t["retrafficked"].to_numpy()[mask], window
-        )
-        rows.append(
-            {
-                "subgroup": name,
-                "survivors": int(mask.sum()),
-                RETRAFFICKED[MAIN_MONTHS].column: float(curve[window]) if mask.any() else np.nan,
-            }
-        )
+    by_group = outcomes.breakdown(result, subgroup_masks(people), MAIN_MONTHS)
+    subgroups = by_group.rename(
+        columns={"group": "subgroup", "incidence": RETRAFFICKED[MAIN_MONTHS].column}
+    )
     pathways = outcomes.pathways(result).rename(columns={"all": "events", "first": "first"})
     pathways["pathway"] = pathways["pathway"].astype(str)
     return {
         "headline": headline,
         "curve": outcomes.incidence_curve(result),
-        "subgroups": pd.DataFrame(rows),
+        "subgroups": subgroups,
         "pathways": pathways,
         "observed": stats,
     }

@@ -71,7 +71,7 @@ class Trafficker(mesa.Agent):
     """A trafficker or small network: region, reach, recruiting capacity, and the exploited.
 
     Traffickers recruit the vulnerable and pursue those who owe them through the vectorised
-    processes (:mod:`sim.processes.recruitment`, :mod:`sim.processes.pressure`); their own
+    processes (:func:`sim.processes.common.recruit`, :mod:`sim.processes.pressure`); their own
     ``step`` handles removal (prosecution) and replacement.
     """
 
@@ -97,11 +97,6 @@ class Trafficker(mesa.Agent):
         self.exploited: list[int] = []
 
     @property
-    def recruited_this_month(self) -> int:
-        """People (re-)trafficked by this trafficker this month (capacity used)."""
-        return int(self.model.trafficker_recruits[self.index])
-
-    @property
     def threats_made(self) -> int:
         """Spells of threats this trafficker started against former victims."""
         return int(self.model.trafficker_threats[self.index])
@@ -115,12 +110,6 @@ class Trafficker(mesa.Agent):
         """Rows of survivors this trafficker is threatening now."""
         p = self.model.people
         return [int(r) for r in np.flatnonzero(p.threatened & (p.trafficker == self.index))]
-
-    def can_recruit(self) -> bool:
-        """Active and below this month's recruiting capacity."""
-        return self.active and (
-            self.recruited_this_month < self.model.params.traffickers.recruits_per_month
-        )
 
     def step(self, u: float) -> None:
         """Start a new month: be removed with the removal probability (``u``: its uniform)."""

@@ -8,19 +8,16 @@ incidence uses the Kaplan-Meier estimator with censoring at the end of the horiz
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from sim.run import Result
-from sim.states import Econ, Purpose, Route, Support
 
 #: Months after exit at which headline re-trafficking shares are reported.
 HEADLINE_MONTHS = (12, 24, 60)
-
-AGE_GROUPS = ("under 18", "18-25", "over 25")
 
 
 def time_to_retrafficking(result: Result) -> pd.DataFrame:
@@ -112,113 +109,30 @@ def assistance_intervals(result: Result) -> pd.DataFrame:
     return pd.DataFrame({"survivor": months.index, "months": months.to_numpy()})
 
 
-def episodes_by_type(result: Result) -> pd.DataFrame:
-    """Number of episodes by episode number and type (international or internal)."""
-    ev = result.events
-    starts = ev[
-        (ev["event"] == "RETRAFFICKED") | ((ev["event"] == "EXITED") & (ev["episode"] == 1))
-    ]
-    first = starts.drop_duplicates(["survivor", "episode"])
-    table = (
-        first.assign(type=np.where(first["international"] == 1, "international", "internal"))
-        .groupby(["episode", "type"], observed=True)
-        .size()
-        .rename("episodes")
-        .reset_index()
-    )
-    return table
-
-
-def purposes(result: Result) -> pd.DataFrame:
-    """Re-trafficking episodes by purpose, and whether the purpose changed from the last one.
-
-    Returns:
-        Columns ``purpose``, ``same`` and ``different`` (counts of episodes).
-    """
-    ev = result.events
-    rt = ev.loc[ev["event"] == "RETRAFFICKED", ["survivor", "month", "purpose"]]
-    rt = rt.sort_values(["survivor", "month"], kind="stable")
-    first = result.people["purpose"].reindex(rt["survivor"]).to_numpy()
-    previous = rt.groupby("survivor")["purpose"].shift(1).to_numpy()
-    previous = np.where(np.isnan(previous), first, previous)
-    same = rt["purpose"].to_numpy() == previous
-    names = [p.name.lower() for p in Purpose]
-    rows = []
-    for code, name in enumerate(names):
-        mine = rt["purpose"].to_numpy() == code
-        rows.append(
-            {
-                "purpose": name,
-                "same": int((mine & same).sum()),
-                "different": int((mine & ~same).sum()),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def economic_change(result: Result) -> pd.DataFrame:
-    """Economic situation at first re-trafficking vs before first trafficking.
-
-    Returns:
-        Counts of ``worse``, ``similar`` and ``better`` among the re-trafficked.
-    """
-    people = result.people
-    took = people["econ_at_retraffic"].to_numpy() >= 0
-    before = people["econ_before"].to_numpy()[took]
-    after = people["econ_at_retraffic"].to_numpy()[took]
-    change = np.select([after < before, after == before], ["worse", "similar"], "better")
-    counts = pd.Series(change).value_counts().reindex(["worse", "similar", "better"], fill_value=0)
-    return counts.rename_axis("change").rename("survivors").reset_index()
-
-
-def age_group(age_years: NDArray[np.float64]) -> NDArray[np.str_]:
-    """Age group labels of :data:`AGE_GROUPS`."""
-    return np.select([age_years < 18, age_years <= 25], AGE_GROUPS[:2], AGE_GROUPS[2])
-
-
-def _route_label(code: NDArray[np.integer]) -> NDArray[np.str_]:
-    names = {int(r): r.name.lower() for r in Route}
-    return np.array([names.get(int(c), "none") for c in np.maximum(code, 0)])
-
-
-def breakdown(result: Result, by: str, months: int = 60) -> pd.DataFrame:
-    """True re-trafficking within ``months`` of exit by subgroup.
+def breakdown(
+    result: Result, groups: Mapping[str, NDArray[np.bool_]], months: int = HEADLINE_MONTHS[-1]
+) -> pd.DataFrame:
+    """True re-trafficking within ``months`` of exit (Kaplan-Meier) for each group of people.
 
     Args:
         result: A run.
-        by: ``"age_group"`` (age at first exit), ``"route"`` (first return route) or
-            ``"international"`` (first episode).
+        groups: Name -> mask over ``result.people`` (every survivor, in row order).
         months: Window after exit (capped at the horizon).
 
     Returns:
-        Columns ``group``, ``survivors`` and ``incidence``.
+        Columns ``group``, ``survivors`` (in the cohort by the horizon) and ``incidence``
+        (NaN for an empty group).
     """
     t = time_to_retrafficking(result)
-    people = result.people.loc[t["survivor"]]
-    if by == "age_group":
-        groups = age_group(people["age_at_entry"].to_numpy())
-    elif by == "route":
-        groups = _route_label(people["first_route"].to_numpy())
-    elif by == "international":
-        groups = np.where(people["international_first"].to_numpy(), "international", "internal")
-    else:
-        raise ValueError(f"by must be 'age_group', 'route' or 'international' (got {by!r}).")
+    rows = t["survivor"].to_numpy()
     window = min(months, result.months)
-    rows = []
-    for group in sorted(set(groups)):
-        sel = groups == group
+    out = []
+    for name, mask in groups.items():
+        sel = np.asarray(mask)[rows]
         curve = kaplan_meier(t["months"].to_numpy()[sel], t["retrafficked"].to_numpy()[sel], window)
-        rows.append({"group": group, "survivors": int(sel.sum()), "incidence": curve[window]})
-    return pd.DataFrame(rows)
-
-
-def support_at_retrafficking(result: Result) -> pd.DataFrame:
-    """What protection survivors had at their first re-trafficking (counts)."""
-    status = result.people["status_at_retraffic"].to_numpy()
-    status = status[status >= 0]
-    labels = [s.name.lower() for s in Support]
-    counts = np.bincount(status, minlength=len(labels))
-    return pd.DataFrame({"support": labels, "survivors": counts})
+        incidence = float(curve[window]) if sel.any() else float("nan")
+        out.append({"group": name, "survivors": int(sel.sum()), "incidence": incidence})
+    return pd.DataFrame(out)
 
 
 def pathways(result: Result) -> pd.DataFrame:
@@ -239,12 +153,6 @@ def pathways(result: Result) -> pd.DataFrame:
     return table.rename_axis("pathway").reset_index()
 
 
-def events_by_cause(result: Result) -> pd.DataFrame:
-    """Counts of every (event, cause) pair in the log."""
-    counts = result.events.groupby(["event", "cause"], observed=True).size()
-    return counts.rename("events").reset_index().sort_values(["event", "cause"])
-
-
 def service_months(result: Result) -> dict[str, int]:
     """Months of service delivered (a cost proxy): destination assistance, support, monitoring.
 
@@ -258,11 +166,6 @@ def service_months(result: Result) -> dict[str, int]:
     }
     out["total"] = sum(out.values())
     return out
-
-
-def econ_label(code: int) -> str:
-    """Name of an economic situation code."""
-    return Econ(code).name.lower()
 
 
 def hazard_since_arrival(result: Result, months: int = 60) -> pd.DataFrame:

@@ -41,25 +41,32 @@ def exploitation(m: ReintegrationModel) -> None:
         return
     freed = ~m.trafficker_active(p.trafficker[exploited])
     leaves = freed | (u[0, exploited] < m.p_exit)
-    _exit(m, exploited[leaves], u[1, exploited[leaves]])
+    _exit(m, exploited[leaves], u[1, exploited[leaves]], freed[leaves])
 
 
-def _exit(m: ReintegrationModel, idx: np.ndarray, u: np.ndarray) -> None:
+def _exit(
+    m: ReintegrationModel, idx: np.ndarray, u: np.ndarray, freed: np.ndarray | None = None
+) -> None:
     """Exit ``idx``: an interception with each survivor's own lasting chance, else an escape.
 
     The chance is drawn once per survivor (:func:`sim.cohort.make_cohort`), so people
     intercepted once are more likely to be intercepted again (IOM-2010 §4.3 Table 3).
+    Those ``freed`` because their trafficker was removed are logged with that cause; how
+    they then leave (intercepted or not) decides their routing as for everyone else.
     """
     p = m.people
     intercepted = u < p.interception[idx]
     p.exit_cause[idx] = np.where(intercepted, Cause.INTERCEPTION, Cause.ESCAPE)
     p.exit_month[idx] = m.month
     m.people.move(idx, State.EXITED, m.month)
+    cause = p.exit_cause[idx]
+    if freed is not None:
+        cause = np.where(freed, Cause.TRAFFICKER_REMOVED, cause)
     m.log.record(
         m.month,
         idx,
         Event.EXITED,
-        p.exit_cause[idx],
+        cause,
         international=p.international[idx],
         trafficker=p.trafficker[idx],
     )

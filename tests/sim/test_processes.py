@@ -266,6 +266,10 @@ def test_removed_trafficker_frees_the_people_it_exploits():
     m._refresh_trafficker_arrays()
     processes.exploitation(m)
     assert m.people.state[0] == State.EXITED
+    exits = events(m)
+    removed = exits["cause"] == Cause.TRAFFICKER_REMOVED.name
+    same = m.people.trafficker == m.people.trafficker[0]
+    assert sorted(exits.loc[removed, "survivor"]) == np.flatnonzero(same).tolist()
 
 
 def test_event_log_records_episode_at_the_time():
