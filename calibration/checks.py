@@ -13,7 +13,7 @@ import pandas as pd
 from calibration.fit import FitSettings, Simulator, base_overrides
 from calibration.posterior import draw_for, read_posterior
 from calibration.spec import Prior, Target, load_priors, load_targets
-from experiments.executors import execute
+from sim.executors import execute
 
 
 def _simulate(

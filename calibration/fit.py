@@ -172,7 +172,7 @@ def calibrate(
         SingleCoreSampler,
     )
 
-    from experiments.executors import default_workers
+    from sim.executors import default_workers
 
     fit = settings or SETTINGS[mode]
     targets = [t for t in load_targets() if t.fit]

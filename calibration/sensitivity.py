@@ -24,10 +24,9 @@ import pandas as pd
 
 import sim
 from calibration.spec import Prior, load_priors
-from experiments.executors import execute
+from scenarios import HEADLINE_POLICIES
 from scenarios.loader import load
-
-POLICIES = ("longer_monitoring", "residency", "safe_migration")
+from sim.executors import execute
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def analyse(
     survivors: int = 3000,
     months: int = 72,
     seed: int = 1,
-    policies: Sequence[str] = POLICIES,
+    policies: Sequence[str] = HEADLINE_POLICIES,
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Policy comparison: scenarios x replicates on an executor, stored, then summarised.
+"""Policy comparison: summaries of stored scenario x replicate runs (:mod:`experiments.runs`).
 
 Uncertainty: each replicate is a whole synthetic cohort with its own seed (and, once a
 calibrated posterior is used, its own parameter draw), so the spread across replicates is the
@@ -9,28 +9,21 @@ across replicates. Differences from the reference scenario are paired by replica
 
 from __future__ import annotations
 
-import hashlib
-import json
-import platform
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-import sim
-from calibration.posterior import draw_for, fingerprint, read_posterior
-from calibration.posterior import resolve as resolve_posterior
-from experiments.executors import execute
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED, RETRAFFICKED
-from experiments.store import ResultsStore, git_revision
-from experiments.tasks import Task, replicate_seed, run_task
-from scenarios.loader import Scenario, load
+from experiments.runs import REPLICATES, SEED, run_scenarios
+from experiments.store import ResultsStore
+from scenarios.loader import Scenario
 from sim.outcomes import HEADLINE_MONTHS
-from sim.parameters import Params
+
+__all__ = ["Comparison", "compare", "comparison", "paired", "run_scenarios", "summarise"]
 
 
 @dataclass
@@ -46,121 +39,11 @@ class Comparison:
     reused: int
 
 
-def run_scenarios(
-    scenarios: Sequence[str | Path | Scenario],
-    *,
-    replicates: int = 20,
-    seed: int = 1,
-    survivors: int | None = None,
-    months: int | None = None,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    output: str | Path | None = None,
-    experiment: str = "compare",
-    base: Params | None = None,
-    posterior: str | Path | None = "default",
-    on_progress: Callable[[int, int], None] | None = None,
-) -> tuple[list[Scenario], ResultsStore, int, int]:
-    """Run (or reuse) every scenario x replicate and store the results.
-
-    With a posterior (the shipped ``default`` unless ``None``/``"none"``), replicate ``k``
-    uses one weighted draw of the calibrated parameters, the same draw in every scenario;
-    the scenario's own overrides apply on top, so a policy lever always wins over a draw.
-
-    Returns:
-        The loaded scenarios, the store, and how many runs were run and reused.
-    """
-    loaded = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
-    names = [s.name for s in loaded]
-    if len(set(names)) != len(names):
-        raise ValueError(f"scenario names must be distinct (got {', '.join(names)}).")
-    if replicates < 1:
-        raise ValueError(f"--replicates must be at least 1 (got {replicates}).")
-    size: dict[str, Any] = {}
-    if survivors is not None:
-        size["cohort.n_survivors"] = survivors
-    if months is not None:
-        size["run.horizon_months"] = months
-    base = (base or Params()).with_overrides(size)
-    params = {s.name: s.params(base) for s in loaded}
-    posterior_path = resolve_posterior(posterior)
-    draws = read_posterior(posterior_path)[0] if posterior_path is not None else None
-
-    def replicate_params(scenario: Scenario, replicate: int) -> tuple[int, Params]:
-        if draws is None:
-            return -1, params[scenario.name]
-        index, values = draw_for(draws, replicate_seed(seed, replicate))
-        return index, scenario.params(base.with_overrides(values))
-
-    settings = {
-        "seed": seed,
-        "scenarios": {n: p.to_flat() for n, p in params.items()},
-        "posterior": fingerprint(posterior_path),
-    }
-    if output is None:
-        digest = hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode())
-        output = Path("results") / f"{experiment}-{'_vs_'.join(names)}-{digest.hexdigest()[:8]}"
-    store = ResultsStore(output)
-    store.check_compatible(settings)
-    store.clean_partial()
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    old = store.read_manifest() or {}
-    manifest = {
-        "experiment": experiment,
-        "settings": settings,
-        "replicates": max(replicates, old.get("replicates", 0)),
-        "replicate_seeds": {str(k): replicate_seed(seed, k) for k in range(replicates)},
-        "scenario_files": {
-            s.name: {
-                "title": s.title,
-                "description": s.description,
-                "source": s.source,
-                "overrides": s.overrides,
-                "sources": s.sources,
-            }
-            for s in loaded
-        },
-        "versions": {
-            "retrafficking-sim": sim.__version__,
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "pandas": pd.__version__,
-            "mesa": _version("mesa"),
-        },
-        "posterior": str(posterior_path) if posterior_path else "none",
-        "git_revision": git_revision(),
-        "started": old.get("started", started),
-        "last_started": started,
-        "finished": None,
-    }
-    store.write_manifest(manifest)
-
-    tasks = []
-    for k in range(replicates):
-        for s in loaded:
-            if not store.has(s.name, k):
-                draw, replicate_params_k = replicate_params(s, k)
-                tasks.append(Task(s.name, k, replicate_seed(seed, k), replicate_params_k, draw))
-    total = replicates * len(loaded)
-    reused = total - len(tasks)
-    done = reused
-    if on_progress:
-        on_progress(done, total)
-    for task, tables in execute(run_task, tasks, workers=workers, scheduler=scheduler):
-        store.save(task.scenario, task.replicate, tables)
-        done += 1
-        if on_progress:
-            on_progress(done, total)
-    manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
-    store.write_manifest(manifest)
-    return loaded, store, len(tasks), reused
-
-
 def compare(
     scenarios: Sequence[str | Path],
     *,
-    replicates: int = 20,
-    seed: int = 1,
+    replicates: int = REPLICATES,
+    seed: int = SEED,
     survivors: int | None = None,
     months: int | None = None,
     workers: int | None = None,
@@ -192,7 +75,7 @@ def comparison(scenarios: Sequence[str | Path | Scenario], **kwargs: Any) -> Com
     """Run or reuse the runs, then summarise them against the first scenario."""
     loaded, store, ran, reused = run_scenarios(scenarios, **kwargs)
     names = [s.name for s in loaded]
-    replicates = kwargs.get("replicates", 20)
+    replicates = kwargs.get("replicates", REPLICATES)
     headline = store.load("headline", names)
     headline = headline[headline["replicate"] < replicates]
     subgroups = store.load("subgroups", names)
@@ -201,7 +84,7 @@ def comparison(scenarios: Sequence[str | Path | Scenario], **kwargs: Any) -> Com
         scenarios=loaded,
         store=store,
         reference=names[0],
-        summary=summarise(headline, names[0], order=names, seed=kwargs.get("seed", 1)),
+        summary=summarise(headline, names[0], order=names, seed=kwargs.get("seed", SEED)),
         subgroups=summarise_subgroups(subgroups, names[0], order=names),
         ran=ran,
         reused=reused,
@@ -224,7 +107,7 @@ def paired(headline: pd.DataFrame, column: str, reference: str) -> pd.DataFrame:
 
 
 def summarise(
-    headline: pd.DataFrame, reference: str, order: Sequence[str] | None = None, seed: int = 1
+    headline: pd.DataFrame, reference: str, order: Sequence[str] | None = None, seed: int = SEED
 ) -> pd.DataFrame:
     """The comparison table in long form.
 
@@ -326,12 +209,3 @@ def summarise_subgroups(
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _version(package: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "unknown"

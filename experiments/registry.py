@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from experiments.runs import REPLICATES
+from scenarios import HEADLINE_POLICIES
 from scenarios.loader import Scenario, load
 
-HEADLINE_POLICIES = ("longer_monitoring", "residency", "safe_migration")
 ALL_POLICIES = (
     "longer_monitoring",
     "residency",
@@ -40,7 +41,7 @@ class Experiment:
     scenarios: tuple[str | Scenario, ...]
     #: Figure kinds drawn by :mod:`experiments.figures`.
     figures: tuple[str, ...]
-    replicates: int = 20
+    replicates: int = REPLICATES
     survivors: int | None = None
     months: int | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -16,6 +16,7 @@ import pandas as pd
 import sim
 from experiments.outputs import MAIN_MONTHS, OBSERVED, RETRAFFICKED
 from sim import observation, outcomes
+from sim.people import AGE_OF_MAJORITY
 from sim.states import Route
 
 #: Tables each run stores, in the order written.
@@ -51,7 +52,7 @@ def subgroup_masks(people: pd.DataFrame) -> dict[str, np.ndarray]:
     intl = people["international_first"].to_numpy()
     return {
         "all": np.ones(len(people), dtype=bool),
-        "minor at first exit": age < 18,
+        "minor at first exit": age < AGE_OF_MAJORITY,
         "aged 15-25 at first exit": (age >= 15) & (age <= 25),
         "international first episode": intl,
         "internal first episode": ~intl,

@@ -18,7 +18,7 @@ Columns = dict[str, NDArray]
 
 
 def make_cohort(
-    p: CohortParams,
+    cohort: CohortParams,
     rng: np.random.Generator,
     horizon_months: int | None = None,
     survivor: SurvivorParams | None = None,
@@ -26,7 +26,7 @@ def make_cohort(
     """Draw the cohort's static attributes, one numpy array per attribute.
 
     Args:
-        p: Cohort parameters.
+        cohort: Cohort parameters.
         rng: The run's ``cohort`` stream.
         horizon_months: Months simulated; an inflow window longer than this is cut to it, so
             everyone enters within the run.
@@ -34,60 +34,60 @@ def make_cohort(
             at exit (defaults when None).
 
     Returns:
-        Columns of length ``p.n_survivors``: ``entry_month``, ``age_at_entry`` (years at first
+        Columns of length ``cohort.n_survivors``: ``entry_month``, ``age_at_entry`` (years at first
         exit), ``female``, ``purpose``, ``international_first``, ``econ_before``, ``debt``
         (months of income), ``family``, ``psychosocial``, ``substance``, ``low_education``,
         ``minority``, ``trust``, ``region`` and ``interception`` (the chance that any of
         their exits is an interception, IOM-2010 §4.3).
     """
     survivor = survivor or SurvivorParams()
-    n = p.n_survivors
-    a = (p.age_min_years - p.age_mean_years) / p.age_sd_years
-    b = (p.age_max_years - p.age_mean_years) / p.age_sd_years
+    n = cohort.n_survivors
+    a = (cohort.age_min_years - cohort.age_mean_years) / cohort.age_sd_years
+    b = (cohort.age_max_years - cohort.age_mean_years) / cohort.age_sd_years
     age = stats.truncnorm.rvs(
-        a, b, loc=p.age_mean_years, scale=p.age_sd_years, size=n, random_state=rng
+        a, b, loc=cohort.age_mean_years, scale=cohort.age_sd_years, size=n, random_state=rng
     )
-    if p.entry == "at_once":
+    if cohort.entry == "at_once":
         entry = np.zeros(n, dtype=np.int32)
     else:
-        window = min(p.inflow_months, horizon_months or p.inflow_months)
-        entry = inflow_months(rng.random(n), window, p.inflow_growth_per_year)
+        window = min(cohort.inflow_months, horizon_months or cohort.inflow_months)
+        entry = inflow_months(rng.random(n), window, cohort.inflow_growth_per_year)
     purpose = _categorical(
         rng,
         n,
-        [p.share_sexual_exploitation, p.share_forced_labour],
+        [cohort.share_sexual_exploitation, cohort.share_forced_labour],
         [Purpose.SEXUAL, Purpose.LABOUR],
         Purpose.CRIMINALITY,
     )
     econ = _categorical(
-        rng, n, [p.share_poor, p.share_secure], [Econ.POOR, Econ.SECURE], Econ.GETTING_BY
+        rng, n, [cohort.share_poor, cohort.share_secure], [Econ.POOR, Econ.SECURE], Econ.GETTING_BY
     )
     family = _categorical(
         rng,
         n,
-        [p.share_family_rejecting, p.share_family_complicit],
+        [cohort.share_family_rejecting, cohort.share_family_complicit],
         [Family.REJECTING, Family.COMPLICIT],
         Family.SUPPORTIVE,
     )
-    in_debt = rng.random(n) < p.share_in_debt
-    debt = np.where(in_debt, rng.exponential(p.mean_debt_months_income, n), 0.0)
-    concentration = p.trust_concentration
-    trust = rng.beta(p.trust_mean * concentration, (1 - p.trust_mean) * concentration, n)
+    in_debt = rng.random(n) < cohort.share_in_debt
+    debt = np.where(in_debt, rng.exponential(cohort.mean_debt_months_income, n), 0.0)
+    concentration = cohort.trust_concentration
+    trust = rng.beta(cohort.trust_mean * concentration, (1 - cohort.trust_mean) * concentration, n)
     return {
         "entry_month": entry,
         "age_at_entry": age.astype(np.float64),
-        "female": rng.random(n) < p.share_female,
+        "female": rng.random(n) < cohort.share_female,
         "purpose": purpose,
-        "international_first": rng.random(n) < p.share_international_first,
+        "international_first": rng.random(n) < cohort.share_international_first,
         "econ_before": econ,
         "debt": debt,
         "family": family,
-        "psychosocial": rng.random(n) < p.share_psychosocial_need,
-        "substance": rng.random(n) < p.share_substance_dependency,
-        "low_education": rng.random(n) < p.share_low_education,
-        "minority": rng.random(n) < p.share_minority_or_conflict,
+        "psychosocial": rng.random(n) < cohort.share_psychosocial_need,
+        "substance": rng.random(n) < cohort.share_substance_dependency,
+        "low_education": rng.random(n) < cohort.share_low_education,
+        "minority": rng.random(n) < cohort.share_minority_or_conflict,
         "trust": trust,
-        "region": rng.integers(0, p.n_regions, size=n).astype(np.int16),
+        "region": rng.integers(0, cohort.n_regions, size=n).astype(np.int16),
         "interception": _beta(
             rng, n, survivor.share_exits_intercepted, survivor.interception_concentration
         ),

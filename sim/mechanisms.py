@@ -117,7 +117,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "conflict background.",
         (
             "survivor.hr_minor",
-            "survivor.hr_age_15_25",
+            "survivor.hr_age_18_25",
             "survivor.hr_psychosocial",
             "survivor.hr_substance",
             "survivor.hr_minority",

@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import mesa
 import numpy as np
 from numpy.typing import NDArray
 
 from sim import processes
-from sim.agents import Authority, Service, Survivor, Trafficker
+from sim.actor import Actor
+from sim.agents import Survivor
 from sim.cohort import make_cohort
 from sim.events import EventLog
 from sim.parameters import Params
 from sim.people import People
 from sim.randomness import Streams
 from sim.rates import prob
-from sim.states import Place, State
+from sim.services import Authority, Services
+from sim.states import State
+from sim.traffickers import Traffickers
 
 #: The monthly counts collected by the DataCollector (one column each in ``Result.monthly``).
+#: Actors add their own counts after these (``Actor.counts``).
 MONTHLY = (
     *(s.name.lower() for s in State if s is not State.EXITED),
-    "in_support",
-    "waiting_for_support",
     "monitored",
     "threatened",
     "employed",
     "homeless",
-    "active_traffickers",
 )
 
 
@@ -41,10 +41,16 @@ class ReintegrationModel(mesa.Model):
 
     Args:
         params: All parameters; defaults when None.
-        seed: Seed of the run. One ``SeedSequence`` spawns a stream per process.
+        seed: Seed of the run; every draw site's stream derives from it and the site's name.
+        actors: Extra actors to add (each called with the model), after the built-in ones.
     """
 
-    def __init__(self, params: Params | None = None, seed: int = 0) -> None:
+    def __init__(
+        self,
+        params: Params | None = None,
+        seed: int = 0,
+        actors: Sequence[Callable[[ReintegrationModel], Actor]] = (),
+    ) -> None:
         self.streams = Streams(seed)
         super().__init__(rng=self.streams["mesa"])
         self.params = params or Params()
@@ -60,32 +66,23 @@ class ReintegrationModel(mesa.Model):
         self.n = len(self.people)
         self.log = EventLog(self.people.episode)
         self.p_exit = float(prob(self.params.survivor.exit_rate_per_month))
-        self.p_removal = float(prob(self.params.traffickers.removal_rate_per_month))
 
-        self.traffickers: list[Trafficker] = []
-        self._replacements: list[tuple[int, int]] = []  # (month due, region)
-        self.trafficker_threats = np.zeros(0, dtype=np.int64)
-        self.trafficker_claims = np.zeros(0, dtype=np.float64)
-        self._create_traffickers()
-        self.trafficker_recruits = np.zeros(len(self.traffickers), dtype=np.int32)
-        self._assign_first_traffickers()
+        self.traffickers = Traffickers(self)
+        self.traffickers.assign_first()
+        self.services = Services(self)
         self.authority = Authority(self)
-        pol = self.params.policy
-        self.destination_assistance = Service(
-            self, "assistance", "destination", self._places(pol.destination_places_per_1000)
-        )
-        self.support = {
-            Place.ORIGIN: Service(
-                self, "support", "origin", self._places(pol.support_places_per_1000)
-            ),
-            Place.DESTINATION: Service(
-                self, "support", "destination", self._places(pol.support_places_per_1000)
-            ),
-        }
+        #: Every actor, in the order they start a month (extra ones last).
+        self.actors: list[Actor] = [
+            self.traffickers,
+            self.services,
+            self.authority,
+            *(make(self) for make in actors),
+        ]
         self.survivors = [Survivor(self, row) for row in range(self.n)]
         self.counts: dict[str, int] = {}
+        names = [*MONTHLY, *(k for actor in self.actors for k in actor.counts())]
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reporter(name) for name in MONTHLY}
+            model_reporters={name: _reporter(name) for name in names}
         )
 
     # --- the month ---------------------------------------------------------------------------
@@ -110,23 +107,9 @@ class ReintegrationModel(mesa.Model):
         self.datacollector.collect(self)
 
     def start_month(self) -> None:
-        """Traffickers are removed or replaced; services count places in use."""
-        due = [r for r in self._replacements if r[0] <= self.month]
-        self._replacements = [r for r in self._replacements if r[0] > self.month]
-        for _, region in due:
-            self._add_trafficker(region)
-        u = self.streams.per_item("trafficker.removal", self.month, len(self.traffickers))
-        for trafficker in self.traffickers:
-            was_active = trafficker.active
-            trafficker.step(u[trafficker.index])
-            if was_active and not trafficker.active:
-                delay = self.params.traffickers.replacement_delay_months
-                self._replacements.append((self.month + delay, trafficker.region))
-        self._refresh_trafficker_arrays()
-        self.trafficker_recruits = np.zeros(len(self.traffickers), dtype=np.int32)
-        self.destination_assistance.step()
-        for service in self.support.values():
-            service.step()
+        """Each actor starts the month (traffickers removed or replaced, places counted)."""
+        for actor in self.actors:
+            actor.start_month()
 
     def tally(self) -> None:
         """Count survivors by state and by service for the DataCollector."""
@@ -134,87 +117,18 @@ class ReintegrationModel(mesa.Model):
         by_state = np.bincount(p.state, minlength=len(State))
         self.counts = {s.name.lower(): int(by_state[s]) for s in State}
         self.counts.update(
-            in_support=int((p.support_left > 0).sum()),
-            waiting_for_support=int((p.waiting_since >= 0).sum()),
             monitored=int(p.monitored.sum()),
             threatened=int(p.threatened.sum()),
             employed=int(p.employed.sum()),
             homeless=int(p.homeless.sum()),
-            active_traffickers=int(self.trafficker_active_mask.sum()),
         )
+        for actor in self.actors:
+            self.counts.update(actor.counts())
 
     # --- randomness ---------------------------------------------------------------------------
     def u(self, stream: str, k: int = 1) -> NDArray[np.float64]:
         """``k`` uniforms per survivor from a process's stream, shape (k, n)."""
         return self.streams.uniforms(stream, self.month, self.n, k)
-
-    # --- traffickers and services --------------------------------------------------------------
-    def trafficker_active(self, tid: NDArray[np.integer]) -> NDArray[np.bool_]:
-        """Whether each trafficker index (-1 = none) is active."""
-        return _lookup(self.trafficker_active_mask, tid)
-
-    def trafficker_has_contacts(self, tid: NDArray[np.integer]) -> NDArray[np.bool_]:
-        """Whether each trafficker index (-1 = none) has colluding contacts among officials."""
-        return _lookup(self.trafficker_contacts, tid)
-
-    def places_in_use(self, service: Service) -> int:
-        """Survivors currently using a service's places."""
-        p = self.people
-        if service.kind == "assistance":
-            return int((p.state == State.DEST_ASSISTANCE).sum())
-        place = Place.ORIGIN if service.place == "origin" else Place.DESTINATION
-        return int(((p.support_left > 0) & (p.support_place == place)).sum())
-
-    def _places(self, per_1000: float) -> int:
-        return math.floor(per_1000 * self.n / 1000.0 + 0.5)
-
-    def _create_traffickers(self) -> None:
-        t, c = self.params.traffickers, self.params.cohort
-        count = math.floor(t.per_1000_survivors * self.n / 1000.0 + 0.5)
-        # Spread traffickers evenly over regions so every region has some where possible.
-        regions = np.arange(count) % c.n_regions
-        for region in regions:
-            self._add_trafficker(int(region))
-        self._refresh_trafficker_arrays()
-
-    def _add_trafficker(self, region: int) -> None:
-        """A new trafficker; its reach and contacts are drawn from its own index's stream."""
-        index = len(self.traffickers)
-        u = self.streams.generator("trafficker.attributes", index).random(2)
-        t = self.params.traffickers
-        reach = bool(u[0] < t.share_reach_destination)
-        contacts = bool(u[1] < t.share_with_colluding_contacts)
-        self.traffickers.append(Trafficker(self, index, region, reach, contacts))
-
-    def _refresh_trafficker_arrays(self) -> None:
-        """Vectorised views of the traffickers' region, reach and activity.
-
-        Running totals of threats and debt claims grow with the list of traffickers.
-        """
-        grow = len(self.traffickers) - len(self.trafficker_threats)
-        self.trafficker_threats = np.concatenate([self.trafficker_threats, np.zeros(grow, int)])
-        self.trafficker_claims = np.concatenate([self.trafficker_claims, np.zeros(grow)])
-        self.trafficker_region = np.array([t.region for t in self.traffickers], dtype=np.int16)
-        self.trafficker_reach = np.array([t.reach_destination for t in self.traffickers], bool)
-        self.trafficker_active_mask = np.array([t.active for t in self.traffickers], bool)
-        self.trafficker_contacts = np.array([t.colluding_contacts for t in self.traffickers], bool)
-
-    def _assign_first_traffickers(self) -> None:
-        """The first trafficker: from the survivor's region with ``same_region_share``."""
-        if not self.traffickers:
-            return
-        p = self.people
-        u = self.streams["trafficker.first"].random((2, self.n))
-        first = np.floor(u[1] * len(self.traffickers)).astype(np.int32)  # anyone
-        local = u[0] < self.params.traffickers.same_region_share
-        for region in np.unique(p.region):
-            pool = np.flatnonzero(self.trafficker_region == region)
-            rows = np.flatnonzero(local & (p.region == region))
-            if len(pool):
-                first[rows] = pool[np.floor(u[1, rows] * len(pool)).astype(np.int32)]
-        p.trafficker[:] = first
-        for row, tid in enumerate(first):
-            self.traffickers[tid].exploited.append(row)
 
 
 def _reporter(name: str) -> Callable[[ReintegrationModel], int]:
@@ -225,12 +139,3 @@ def _reporter(name: str) -> Callable[[ReintegrationModel], int]:
 
     report.__name__ = name
     return report
-
-
-def _lookup(flags: NDArray[np.bool_], tid: NDArray[np.integer]) -> NDArray[np.bool_]:
-    """``flags[tid]`` with False where ``tid`` is -1 (no trafficker)."""
-    tid = np.asarray(tid)
-    ok = tid >= 0
-    out = np.zeros(tid.shape, dtype=bool)
-    out[ok] = flags[tid[ok]]
-    return out

@@ -28,7 +28,7 @@ from sim.outcomes import kaplan_meier
 from sim.parameters import ObservationParams
 from sim.randomness import Streams
 from sim.run import Result
-from sim.states import Package, Route
+from sim.states import Cause, Package, Route
 
 #: Package components reported in T8, with their bit.
 PACKAGE_PARTS = {
@@ -179,7 +179,9 @@ def _first_cause(db: Database, who: np.ndarray) -> np.ndarray:
 def _in_origin(db: Database) -> np.ndarray:
     # Assisted in the country of origin: after an internal episode, or referred on return.
     first = db.first.loc[db.twice]
-    return (first["international"].to_numpy() != 1) | (first["cause"].to_numpy() == "ORIGIN")
+    return (first["international"].to_numpy() != 1) | (
+        first["cause"].to_numpy() == Cause.REFERRED_ON_RETURN.name
+    )
 
 
 def _package_share(bit: int) -> Callable[[Database], tuple[float, int]]:

@@ -14,6 +14,13 @@ from numpy.typing import NDArray
 from sim.cohort import Columns
 from sim.states import Econ, Route, State
 
+#: Age of majority in years: younger survivors are children (the legal definition used for
+#: trafficking in persons; IASC-2021 "Enablers of re-trafficking" treats children apart).
+AGE_OF_MAJORITY = 18
+
+#: Debt, in months of income, from which a survivor counts as in debt.
+IN_DEBT_MONTHS = 1.0
+
 
 @dataclass
 class People:
@@ -126,13 +133,21 @@ class People:
         """Age in years in ``month``, for everyone."""
         return self.age_at_entry + np.maximum(month - self.entry_month, 0) / 12.0
 
+    def minor(self, month: int, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """Whether each of ``idx`` is under :data:`AGE_OF_MAJORITY` in ``month``."""
+        return self.age(month)[idx] < AGE_OF_MAJORITY
+
+    def in_debt(self, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """Whether each of ``idx`` owes at least :data:`IN_DEBT_MONTHS` of income."""
+        return self.debt[idx] >= IN_DEBT_MONTHS
+
     def econ_now(self, idx: NDArray[np.intp]) -> NDArray[np.int8]:
         """Economic situation of ``idx`` now.
 
         Secure if employed without debt (under a month's income), poor if neither, getting by
         otherwise.
         """
-        solvent = self.debt[idx] < 1.0
+        solvent = ~self.in_debt(idx)
         employed = self.employed[idx]
         econ = np.full(len(idx), Econ.GETTING_BY, dtype=np.int8)
         econ[employed & solvent] = Econ.SECURE

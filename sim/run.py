@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sim.actor import Actor
 from sim.model import ReintegrationModel
 from sim.parameters import Params
 
@@ -33,6 +34,8 @@ class Result:
     people: pd.DataFrame
     monthly: pd.DataFrame
     traffickers: pd.DataFrame = field(repr=False)
+    #: Tables of any further actors (``Actor.results``), by name.
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
     def months(self) -> int:
@@ -44,6 +47,7 @@ def run(
     params: Params | None = None,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    actors: Sequence[Callable[[ReintegrationModel], Actor]] = (),
 ) -> Result:
     """Simulate one cohort over the horizon.
 
@@ -51,6 +55,7 @@ def run(
         params: Parameters; defaults when None.
         seed: Seed; the same seed gives the same result, bit for bit.
         progress: Called as ``progress(month_done, months)`` after each month.
+        actors: Extra actors (see :class:`sim.actor.Actor`).
 
     Returns:
         The run's :class:`Result`.
@@ -63,7 +68,7 @@ def run(
         (24, 200)
     """
     params = params or Params()
-    model = ReintegrationModel(params, seed)
+    model = ReintegrationModel(params, seed, actors)
     months = params.run.horizon_months
     for done in range(1, months + 1):
         model.step()
@@ -76,21 +81,7 @@ def collect(model: ReintegrationModel) -> Result:
     """Package a model's state and log as a :class:`Result`."""
     monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     monthly.insert(0, "month", range(len(monthly)))
-    traffickers = pd.DataFrame(
-        {
-            "trafficker": [t.index for t in model.traffickers],
-            "region": [t.region for t in model.traffickers],
-            "reach_destination": [t.reach_destination for t in model.traffickers],
-            "active": [t.active for t in model.traffickers],
-            "removed_month": [
-                t.removed_month if t.removed_month is not None else -1 for t in model.traffickers
-            ],
-            "people_exploited": [len(t.exploited) for t in model.traffickers],
-            "colluding_contacts": [t.colluding_contacts for t in model.traffickers],
-            "threats_made": [t.threats_made for t in model.traffickers],
-            "debt_claimed": [t.debt_claimed for t in model.traffickers],
-        }
-    )
+    tables = {name: t for actor in model.actors for name, t in actor.results().items()}
     people = pd.DataFrame(model.people.as_columns())
     people.index.name = "survivor"
     return Result(
@@ -99,5 +90,6 @@ def collect(model: ReintegrationModel) -> Result:
         events=model.log.to_frame(),
         people=people,
         monthly=monthly,
-        traffickers=traffickers,
+        traffickers=tables.pop("traffickers"),
+        tables=tables,
     )

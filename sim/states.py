@@ -85,13 +85,14 @@ class Cause(IntEnum):
     TRAFFICKER_REMOVED = 20
     RETRAFFICKED = 21
     REMIGRATED = 22
-    DESTINATION = 23
-    ORIGIN = 24  # a service in the origin country; as a referral: referred there on return
+    DESTINATION_SERVICE = 23  # support or monitoring by a provider in the destination
+    ORIGIN_SERVICE = 24  # support or monitoring by a provider in the country of origin
     ECONOMIC = 25
     STATUS = 26
     JOB_SEARCH = 27
     JOB_PLACEMENT = 28
     HOUSING = 29
+    REFERRED_ON_RETURN = 30  # referred to assistance on arrival home (IOM-2010 §5.1)
 
 
 #: Causes of re-trafficking: the pathways reported by the ``pathways`` outputs.

@@ -18,6 +18,7 @@ from experiments.cli.base import (
     user_errors,
 )
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
+from experiments.runs import REPLICATES, SEED
 from sim.outcomes import HEADLINE_MONTHS
 from sim.parameters import Params, parameter_table
 
@@ -79,10 +80,10 @@ def compare_cmd(
     scenario_names: Annotated[
         list[str], typer.Argument(help="Scenario names or .toml paths; the first is the reference.")
     ],
-    replicates: Annotated[int, typer.Option(help="Replicates per scenario.", min=1)] = 20,
+    replicates: Annotated[int, typer.Option(help="Replicates per scenario.", min=1)] = REPLICATES,
     seed: Annotated[
         int, typer.Option(help="Experiment seed (replicate k shares its seed).", min=0)
-    ] = 1,
+    ] = SEED,
     survivors: Annotated[
         int | None, typer.Option(help="Cohort size [default: cohort.n_survivors].")
     ] = None,

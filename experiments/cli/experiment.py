@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from experiments.cli.base import InputError, app, console, runs_progress, user_errors
+from experiments.runs import SEED
 
 experiment_app = typer.Typer(help="Named experiments: list and run them.", no_args_is_help=True)
 app.add_typer(experiment_app, name="experiment")
@@ -33,7 +34,7 @@ def experiment_list() -> None:
 def experiment_run(
     name: Annotated[str, typer.Argument(help="Experiment name (see 'experiment list').")],
     replicates: Annotated[int | None, typer.Option(help="Replicates per scenario.", min=1)] = None,
-    seed: Annotated[int, typer.Option(help="Experiment seed.", min=0)] = 1,
+    seed: Annotated[int, typer.Option(help="Experiment seed.", min=0)] = SEED,
     survivors: Annotated[int | None, typer.Option(help="Cohort size.", min=1)] = None,
     months: Annotated[int | None, typer.Option(help="Months simulated.", min=1)] = None,
     workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,

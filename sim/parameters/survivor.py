@@ -449,7 +449,7 @@ class SurvivorParams(Group):
         'research findings", §3.2.1); the ratio is not reported',
         description="Hazard ratio while under 18.",
     )
-    hr_age_15_25: float = param(
+    hr_age_18_25: float = param(
         1.5,
         unit=_HR,
         ge=1,
@@ -457,7 +457,7 @@ class SurvivorParams(Group):
         uncertain=True,
         source="assumption: most re-trafficked were 15-25 (IOM-2010 §3.2); the ratio over older "
         "survivors is not reported",
-        description="Hazard ratio while aged 18 to 25.",
+        description="Hazard ratio while aged 18 to 25 (minors have hr_minor instead).",
     )
     hr_psychosocial: float = param(
         1.5,

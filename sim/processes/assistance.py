@@ -21,7 +21,7 @@ from sim.states import COMMUNITY, Cause, Event, Package, Place, Route, State
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
 
-_PLACE_CAUSE = {Place.ORIGIN: Cause.ORIGIN, Place.DESTINATION: Cause.DESTINATION}
+_PLACE_CAUSE = {Place.ORIGIN: Cause.ORIGIN_SERVICE, Place.DESTINATION: Cause.DESTINATION_SERVICE}
 
 
 def admit_to_assistance(
@@ -50,21 +50,19 @@ def admit_to_assistance(
 
     accepts = ~declines
     abroad = accepts & ~at_home
-    places = m.destination_assistance.free_places()
     queue = np.flatnonzero(abroad)
-    unplaced = queue[places:]
+    unplaced = queue[m.services.destination.take(len(queue)) :]
     abroad[unplaced] = False
     m.log.record(m.month, idx[unplaced], Event.ASSISTANCE_UNAVAILABLE, Cause.NO_CAPACITY)
-    m.destination_assistance.in_use += int(abroad.sum())
 
     home_started = accepts & at_home
     started = abroad | home_started
     who = idx[started]
-    p.package[who] = m.destination_assistance.package(u_pkg[:, who])
+    p.package[who] = m.services.package(u_pkg[:, who])
     p.n_assisted[who] += 1
     referral = np.where(p.exit_cause[who] == Cause.INTERCEPTION, Cause.LAW_ENFORCEMENT, Cause.NGO)
     # Returnees referred on arrival home were referred there, not at exit.
-    referral = np.where(p.state[who] == State.EN_ROUTE, Cause.ORIGIN, referral)
+    referral = np.where(p.state[who] == State.EN_ROUTE, Cause.REFERRED_ON_RETURN, referral)
     m.log.record(
         m.month,
         who,
@@ -98,7 +96,7 @@ def drop_out(m: ReintegrationModel) -> None:
     supported = np.isin(p.state, COMMUNITY) & (p.support_left > 0) & (p.state_since < m.month)
     idx = np.flatnonzero(inside | supported)
     rate = s.dropout_at_zero_trust_per_month * (1.0 - p.trust[idx])
-    rate *= np.where(p.age(m.month)[idx] < 18, s.dropout_minor_ratio, 1.0)
+    rate *= np.where(p.minor(m.month, idx), s.dropout_minor_ratio, 1.0)
     leave = idx[u[0, idx] < prob(rate)]
     gone = leave[inside[leave]]
     m.log.record(m.month, gone, Event.ASSISTANCE_LEFT, Cause.DISTRUST)
@@ -186,7 +184,7 @@ def start_reintegration(
             _PLACE_CAUSE[place],
         )
 
-    minor = p.age(m.month)[idx] < 18
+    minor = p.minor(m.month, idx)
     offered = np.full(len(idx), pol.monitoring_months > 0 or pol.monitoring_until_stable)
     offered |= pol.monitor_minors_to_majority & minor
     accepts = offered & (u[1] < sv.monitoring_uptake)
@@ -213,7 +211,7 @@ def allocate_support(m: ReintegrationModel) -> None:
     """Give free support places to the longest-waiting; the rest wait, up to a limit."""
     p = m.people
     wait_limit = m.params.services.max_wait_months
-    for place, service in m.support.items():
+    for place, service in m.services.support.items():
         waiting = np.flatnonzero((p.waiting_since >= 0) & (p.support_place == place))
         expired = waiting[m.month - p.waiting_since[waiting] > wait_limit]
         m.log.record(m.month, expired, Event.SUPPORT_MISSED, Cause.NO_CAPACITY)
@@ -221,8 +219,7 @@ def allocate_support(m: ReintegrationModel) -> None:
         become_homeless(m, expired)
         waiting = waiting[p.waiting_since[waiting] >= 0]
         order = waiting[np.lexsort((waiting, p.waiting_since[waiting]))]
-        admitted = order[: service.free_places()]
-        service.in_use += len(admitted)
+        admitted = order[: service.take(len(order))]
         p.waiting_since[admitted] = -1
         p.support_left[admitted] = m.params.policy.reintegration_support_months
         m.log.record(m.month, admitted, Event.SUPPORT_STARTED, _PLACE_CAUSE[place])

@@ -1,10 +1,8 @@
-"""Transitions shared by several processes: re-trafficking, recruitment, return, services end.
+"""Transitions shared by several processes: re-trafficking, return, services end.
 
-Traffickers recruit: a re-trafficking event needs an active trafficker with recruiting capacity
-left this month (same trafficker for coercion, otherwise one in the survivor's region for
-internal trafficking, or one that reaches destination countries for international trafficking).
-With no such trafficker the event does not happen, so a model without traffickers has no
-re-trafficking.
+Re-trafficking needs a trafficker who can take the survivor
+(:meth:`sim.traffickers.Traffickers.recruit`); with none the event does not happen, so a
+model without traffickers has no re-trafficking.
 """
 
 from __future__ import annotations
@@ -26,52 +24,6 @@ _RETURN_CAUSE = {
 }
 
 
-def recruit(
-    m: ReintegrationModel,
-    idx: NDArray[np.intp],
-    international: NDArray[np.bool_],
-    former_only: bool,
-    u: NDArray[np.float64],
-) -> NDArray[np.int32]:
-    """Match survivors to traffickers with capacity; -1 where none is available.
-
-    Args:
-        m: The model.
-        idx: Survivors to be (re-)trafficked, any order.
-        international: Per survivor in ``idx``: whether the new episode crosses a border.
-        former_only: Only the former trafficker may take them (coercion by threats).
-        u: A (2, N) array of uniforms: row 0 orders the candidates, row 1 picks a trafficker.
-
-    Returns:
-        Trafficker index per survivor in ``idx``.
-    """
-    p = m.people
-    out = np.full(len(idx), -1, dtype=np.int32)
-    if len(idx) == 0 or not m.traffickers:
-        return out
-    region = m.trafficker_region
-    reach = m.trafficker_reach
-    capacity = m.params.traffickers.recruits_per_month
-    free = m.trafficker_active_mask & (m.trafficker_recruits < capacity)
-    for j in np.argsort(u[0, idx], kind="stable"):
-        i = idx[j]
-        if former_only:
-            tid = int(p.trafficker[i])
-            pool = np.array([tid]) if tid >= 0 and free[tid] else np.empty(0, dtype=int)
-        elif international[j]:
-            pool = np.flatnonzero(free & reach & (region == p.region[i]))
-            if len(pool) == 0:
-                pool = np.flatnonzero(free & reach)
-        else:
-            pool = np.flatnonzero(free & (region == p.region[i]))
-        if len(pool):
-            tid = int(pool[int(u[1, i] * len(pool))])
-            out[j] = tid
-            m.trafficker_recruits[tid] += 1
-            free[tid] = m.trafficker_recruits[tid] < capacity
-    return out
-
-
 def retraffic(
     m: ReintegrationModel,
     idx: NDArray[np.intp],
@@ -88,8 +40,7 @@ def retraffic(
     p.first_retraffic_month[fi] = m.month
     p.econ_at_retraffic[fi] = p.econ_now(fi)
     p.status_at_retraffic[fi] = support_status(m, fi)
-    for i, tid in zip(idx, trafficker, strict=True):
-        m.traffickers[tid].exploited.append(int(i))
+    m.traffickers.took(idx, trafficker)
     end_services(m, idx, Cause.RETRAFFICKED)
     p.purpose_now[idx] = next_purpose(m, idx)
     p.episode[idx] += 1
@@ -140,7 +91,7 @@ def recruit_and_retraffic(
     former_only: bool = False,
 ) -> NDArray[np.bool_]:
     """Re-traffic those of ``idx`` a trafficker can take; returns who was taken."""
-    tids = recruit(m, idx, international, former_only, u)
+    tids = m.traffickers.recruit(idx, international, former_only, u)
     taken = tids >= 0
     retraffic(m, idx[taken], cause, international[taken], tids[taken])
     return taken

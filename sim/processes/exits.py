@@ -39,7 +39,7 @@ def exploitation(m: ReintegrationModel) -> None:
     exploited = np.flatnonzero((p.state == State.EXPLOITED) & (p.state_since < m.month))
     if len(exploited) == 0:
         return
-    freed = ~m.trafficker_active(p.trafficker[exploited])
+    freed = ~m.traffickers.active(p.trafficker[exploited])
     leaves = freed | (u[0, exploited] < m.p_exit)
     _exit(m, exploited[leaves], u[1, exploited[leaves]], freed[leaves])
 
@@ -87,9 +87,9 @@ def identification(m: ReintegrationModel) -> None:
     intercepted = p.exit_cause[idx] == Cause.INTERCEPTION
     back = (
         intercepted
-        & (u[0, idx] < auth.collusion_share)
-        & m.trafficker_active(p.trafficker[idx])
-        & m.trafficker_has_contacts(p.trafficker[idx])
+        & auth.hands_back(u[0, idx])
+        & m.traffickers.active(p.trafficker[idx])
+        & m.traffickers.has_contacts(p.trafficker[idx])
     )
     hand_back = idx[back]
     if len(hand_back):
@@ -99,8 +99,9 @@ def identification(m: ReintegrationModel) -> None:
         )
 
     rest, intercepted = idx[~back], intercepted[~back]
-    referral_p = np.where(intercepted, auth.referral_share, s.ngo_contact_after_escape)
-    referred = u[1, rest] < referral_p
+    referred = np.where(
+        intercepted, auth.refers(u[1, rest]), u[1, rest] < s.ngo_contact_after_escape
+    )
     m.log.record(
         m.month,
         rest[referred],
@@ -126,7 +127,7 @@ def _route_unassisted(
     abroad = p.international[idx]
     deport = idx[abroad & intercepted]
     m.log.record(m.month, deport, Event.DEPORTED, Cause.NO_REFERRAL)
-    assessed = u[4, deport] < m.authority.risk_assessment_share
+    assessed = m.authority.assesses_risk(u[4, deport])
     start_return(m, deport, Route.DEPORTED, risk_assessed=assessed)
     escaped_abroad = abroad & ~intercepted
     goes_home = escaped_abroad & (u[3, idx] < s.self_return_after_escape)

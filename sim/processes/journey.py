@@ -48,7 +48,7 @@ def journey(m: ReintegrationModel) -> None:
     # twice-assisted were first assisted in their country of origin).
     unassisted = arriving[p.route[arriving] != Route.ASSISTED]
     referred = unassisted[u[1, unassisted] < s.origin_assistance_after_return]
-    m.log.record(m.month, referred, Event.REFERRED, Cause.ORIGIN)
+    m.log.record(m.month, referred, Event.REFERRED, Cause.REFERRED_ON_RETURN)
     started = admit_to_assistance(m, referred, u[2], at_home=np.ones(len(referred), bool))
     settle = np.setdiff1d(arriving, referred[started], assume_unique=True)
     to_community(m, settle, State.AT_HOME)

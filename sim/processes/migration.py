@@ -48,7 +48,7 @@ def remigration(m: ReintegrationModel) -> None:
     idx = np.flatnonzero((home | residents) & (p.state_since < m.month))
     rate = s.remigration_rate_per_month * settling(m, idx)
     rate *= np.where(p.employed[idx], 1.0, s.remigration_unemployed_ratio)
-    rate *= np.where(p.debt[idx] >= 1.0, s.remigration_debt_ratio, 1.0)
+    rate *= np.where(p.in_debt(idx), s.remigration_debt_ratio, 1.0)
     leaving = idx[u[0, idx] < prob(rate)]
     safe = u[1, leaving] < pol.safe_migration_access
     m.log.record(

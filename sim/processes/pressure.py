@@ -31,10 +31,11 @@ def pressure(m: ReintegrationModel) -> None:
     idx = np.flatnonzero(np.isin(p.state, COMMUNITY) & (p.trafficker >= 0))
     tid = p.trafficker[idx]
     at_home = p.state[idx] == State.AT_HOME
-    in_reach = m.trafficker_active(tid) & np.where(
+    traffickers = m.traffickers
+    in_reach = traffickers.active(tid) & np.where(
         at_home,
-        (m.trafficker_region[tid] == p.region[idx]) | (p.family[idx] == Family.COMPLICIT),
-        m.trafficker_reach[tid],
+        (traffickers.region[tid] == p.region[idx]) | (p.family[idx] == Family.COMPLICIT),
+        traffickers.reach[tid],
     )
     threatened = p.threatened[idx]
     stop = threatened & (~in_reach | (u[0, idx] < prob(t.threat_end_rate_per_month)))
@@ -45,8 +46,7 @@ def pressure(m: ReintegrationModel) -> None:
     legal = (p.package[new] & Package.LEGAL) > 0
     claim = m.params.survivor.trafficker_debt_claim
     claimed = claim * np.where(legal, m.params.services.legal_debt_claim_ratio, 1.0)
-    np.add.at(m.trafficker_threats, p.trafficker[new], 1)
-    np.add.at(m.trafficker_claims, p.trafficker[new], claimed)
+    traffickers.book_pressure(p.trafficker[new], claimed)
     m.log.record(
         m.month, new, Event.THREATENED, Cause.FORMER_TRAFFICKER, trafficker=p.trafficker[new]
     )

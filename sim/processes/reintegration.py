@@ -68,7 +68,7 @@ def reintegration(m: ReintegrationModel) -> None:
         m,
         deported,
         Route.DEPORTED,
-        risk_assessed=u[3, deported] < m.authority.risk_assessment_share,
+        risk_assessed=m.authority.assesses_risk(u[3, deported]),
     )
 
 
@@ -105,10 +105,10 @@ def _count_down_monitoring(m: ReintegrationModel, idx: np.ndarray) -> None:
     p.monitored_months[idx] += 1
     over = p.monitoring_left[idx] <= 0
     if pol.monitoring_until_stable:
-        stable = p.employed[idx] & (p.debt[idx] < 1.0)
+        stable = p.employed[idx] & ~p.in_debt(idx)
         over &= stable | (p.monitored_months[idx] >= pol.monitoring_max_months)
     if pol.monitor_minors_to_majority:
-        over &= p.age(m.month)[idx] >= 18
+        over &= ~p.minor(m.month, idx)
     ended = idx[over]
     p.monitored[ended] = False
     m.log.record(m.month, ended, Event.MONITORING_ENDED, Cause.COMPLETED)

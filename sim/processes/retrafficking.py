@@ -47,7 +47,7 @@ def hazard(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
     )
     h = h * settling(m, idx) * early_risk(m, idx)
     age = p.age(m.month)[idx]
-    h *= np.where(age < 18, s.hr_minor, np.where(age <= 25, s.hr_age_15_25, 1.0))
+    h *= np.where(age < 18, s.hr_minor, np.where(age <= 25, s.hr_age_18_25, 1.0))
     h *= np.where(p.psychosocial[idx], s.hr_psychosocial, 1.0)
     h *= np.where(p.substance[idx], s.hr_substance, 1.0)
     h *= np.where(p.minority[idx], s.hr_minority, 1.0)
@@ -96,7 +96,7 @@ def retrafficking(m: ReintegrationModel) -> None:
     recruited = idx[(draw >= p_coerced) & (draw < p_total)]
 
     former = p.trafficker[coerced]
-    intl = m.trafficker_reach[former] if len(former) else np.zeros(0, dtype=bool)
+    intl = m.traffickers.reach[former] if len(former) else np.zeros(0, dtype=bool)
     recruit_and_retraffic(m, coerced, Cause.FORMER_TRAFFICKER, intl, u_rec, former_only=True)
 
     home = p.state[recruited] == State.AT_HOME

@@ -64,7 +64,7 @@ def test_hazard_by_months_since_arrival_matches_the_two_clocks():
         settled = s.settled_rate_ratio + (1 - s.settled_rate_ratio) * 0.5 ** (
             month / s.settling_halflife_months
         )
-        expected = s.hazard_home_per_month * early * settled * s.hr_age_15_25
+        expected = s.hazard_home_per_month * early * settled * s.hr_age_18_25
         m.people.age_at_entry[:] = 20.0
         m.people.psychosocial[:] = False
         m.people.substance[:] = False
@@ -214,7 +214,7 @@ def test_unassisted_returnee_can_be_assisted_at_home():
     assert (p.state == State.AT_HOME).all() and (p.n_assisted == 1).all()
     ev = m.log.to_frame()
     started = ev[ev["event"] == "ASSISTANCE_STARTED"]
-    assert started["cause"].tolist() == ["ORIGIN", "ORIGIN"]
+    assert started["cause"].tolist() == ["REFERRED_ON_RETURN", "REFERRED_ON_RETURN"]
     assert (p.waiting_since == m.month).all() and (p.support_place == Place.ORIGIN).all()
 
 

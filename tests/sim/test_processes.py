@@ -132,7 +132,7 @@ def test_assisted_return_arrives_and_starts_reintegration():
 def test_support_places_go_to_the_longest_waiting():
     m = tiny(3, policy__support_places_per_1000=334.0)  # one place for three survivors
     m.start_month()
-    assert m.support[Place.ORIGIN].places == 1
+    assert m.services.support[Place.ORIGIN].places == 1
     m.people.waiting_since[:] = [4, 2, 3]
     m.people.support_place[:] = Place.ORIGIN
     processes.allocate_support(m)
@@ -195,7 +195,7 @@ def test_debt_grows_while_unemployed():
 def test_threat_is_booked_by_the_trafficker_not_added_to_the_survivors_debt():
     m = tiny(1, traffickers__threat_rate_per_month=50.0, traffickers__per_1000_survivors=1000.0)
     p = m.people
-    p.region[:] = m.trafficker_region[p.trafficker[0]]
+    p.region[:] = m.traffickers.region[p.trafficker[0]]
     p.debt[:] = 0.0
     p.package[:] = 0
     processes.pressure(m)
@@ -263,7 +263,6 @@ def test_recruiting_capacity_limits_retrafficking():
 def test_removed_trafficker_frees_the_people_it_exploits():
     m = tiny(2, state=State.EXPLOITED, survivor__exit_rate_per_month=0.001)
     m.traffickers[int(m.people.trafficker[0])].active = False
-    m._refresh_trafficker_arrays()
     processes.exploitation(m)
     assert m.people.state[0] == State.EXITED
     exits = events(m)
@@ -301,7 +300,7 @@ def test_new_episode_keeps_or_changes_purpose_by_the_share():
 def test_traffickers_keep_count_of_threats_and_debt_claims():
     m = tiny(1, traffickers__threat_rate_per_month=50.0)
     p = m.people
-    p.region[:] = m.trafficker_region[p.trafficker[0]]
+    p.region[:] = m.traffickers.region[p.trafficker[0]]
     p.package[:] = 0
     processes.pressure(m)
     trafficker = m.traffickers[int(p.trafficker[0])]

@@ -1,0 +1,170 @@
+"""Running experiments: every scenario x replicate on an executor, stored with a manifest.
+
+Each replicate is a whole synthetic cohort with its own seed (and, with a calibrated
+posterior, its own parameter draw, the same in every scenario). Replicate ``k`` of every
+scenario shares its seed, so paired differences remove the noise both share. Summaries of the
+stored runs are :mod:`experiments.compare`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import sim
+from calibration.posterior import draw_for, fingerprint, read_posterior
+from calibration.posterior import resolve as resolve_posterior
+from experiments.store import ResultsStore, git_revision
+from experiments.tasks import Task, replicate_seed, run_task
+from scenarios.loader import Scenario, load
+from sim.executors import execute
+from sim.parameters import Params
+
+#: Replicates per scenario unless asked otherwise (CLI, Python and named experiments).
+REPLICATES = 20
+#: The experiment seed unless asked otherwise; replicate seeds derive from it.
+SEED = 1
+
+
+def run_scenarios(
+    scenarios: Sequence[str | Path | Scenario],
+    *,
+    replicates: int = REPLICATES,
+    seed: int = SEED,
+    survivors: int | None = None,
+    months: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    output: str | Path | None = None,
+    experiment: str = "compare",
+    base: Params | None = None,
+    posterior: str | Path | None = "default",
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Scenario], ResultsStore, int, int]:
+    """Run (or reuse) every scenario x replicate and store the results.
+
+    With a posterior (the shipped ``default`` unless ``None``/``"none"``), replicate ``k``
+    uses one weighted draw of the calibrated parameters, the same draw in every scenario;
+    the scenario's own overrides apply on top, so a policy lever always wins over a draw.
+
+    Returns:
+        The loaded scenarios, the store, and how many runs were run and reused.
+    """
+    loaded = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
+    names = [s.name for s in loaded]
+    if len(set(names)) != len(names):
+        raise ValueError(f"scenario names must be distinct (got {', '.join(names)}).")
+    if replicates < 1:
+        raise ValueError(f"--replicates must be at least 1 (got {replicates}).")
+    plan = _Plan(loaded, _sized(base, survivors, months), resolve_posterior(posterior), seed)
+    if output is None:
+        output = Path("results") / f"{experiment}-{'_vs_'.join(names)}-{plan.digest()}"
+    store = ResultsStore(output)
+    store.check_compatible(plan.settings)
+    store.clean_partial()
+    manifest = _manifest(experiment, plan, store, replicates)
+    store.write_manifest(manifest)
+
+    tasks = [plan.task(s, k) for k in range(replicates) for s in loaded if not store.has(s.name, k)]
+    total = replicates * len(loaded)
+    done = reused = total - len(tasks)
+    if on_progress:
+        on_progress(done, total)
+    for task, tables in execute(run_task, tasks, workers=workers, scheduler=scheduler):
+        store.save(task.scenario, task.replicate, tables)
+        done += 1
+        if on_progress:
+            on_progress(done, total)
+    manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    store.write_manifest(manifest)
+    return loaded, store, len(tasks), reused
+
+
+def _sized(base: Params | None, survivors: int | None, months: int | None) -> Params:
+    size: dict[str, Any] = {}
+    if survivors is not None:
+        size["cohort.n_survivors"] = survivors
+    if months is not None:
+        size["run.horizon_months"] = months
+    return (base or Params()).with_overrides(size)
+
+
+class _Plan:
+    """What each run of an experiment uses: scenario parameters, posterior draws, seeds."""
+
+    def __init__(
+        self, scenarios: list[Scenario], base: Params, posterior: Path | None, seed: int
+    ) -> None:
+        self.scenarios, self.base, self.posterior, self.seed = scenarios, base, posterior, seed
+        self.params = {s.name: s.params(base) for s in scenarios}
+        self.draws = read_posterior(posterior)[0] if posterior is not None else None
+        self.settings = {
+            "seed": seed,
+            "scenarios": {n: p.to_flat() for n, p in self.params.items()},
+            "posterior": fingerprint(posterior),
+        }
+
+    def digest(self) -> str:
+        """A short hash of the settings, for the default results folder name."""
+        text = json.dumps(self.settings, sort_keys=True, default=str).encode()
+        return hashlib.sha1(text).hexdigest()[:8]
+
+    def task(self, scenario: Scenario, replicate: int) -> Task:
+        """Replicate ``replicate`` of ``scenario``: its seed and (drawn) parameters."""
+        seed = replicate_seed(self.seed, replicate)
+        if self.draws is None:
+            return Task(scenario.name, replicate, seed, self.params[scenario.name], -1)
+        index, values = draw_for(self.draws, seed)
+        params = scenario.params(self.base.with_overrides(values))
+        return Task(scenario.name, replicate, seed, params, index)
+
+
+def _manifest(experiment: str, plan: _Plan, store: ResultsStore, replicates: int) -> dict:
+    """The manifest: settings, seeds, scenario files, versions, revision and times."""
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    old = store.read_manifest() or {}
+    return {
+        "experiment": experiment,
+        "settings": plan.settings,
+        "replicates": max(replicates, old.get("replicates", 0)),
+        "replicate_seeds": {str(k): replicate_seed(plan.seed, k) for k in range(replicates)},
+        "scenario_files": {
+            s.name: {
+                "title": s.title,
+                "description": s.description,
+                "source": s.source,
+                "overrides": s.overrides,
+                "sources": s.sources,
+            }
+            for s in plan.scenarios
+        },
+        "versions": {
+            "retrafficking-sim": sim.__version__,
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "pandas": pd.__version__,
+            "mesa": _version("mesa"),
+        },
+        "posterior": str(plan.posterior) if plan.posterior else "none",
+        "git_revision": git_revision(),
+        "started": old.get("started", started),
+        "last_started": started,
+        "finished": None,
+    }
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"

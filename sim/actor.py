@@ -1,0 +1,47 @@
+"""The base of the model's actors: parts that own their parameters, state, streams and results.
+
+As Starsim's modules do (``starsim/modules.py``, and ``loop.py`` building the step from
+them), each actor keeps everything about itself in one class: the parameters it reads, its
+state (columns or counters), the names of the random streams it draws from, its monthly
+counts and its result tables. The model creates the actors, calls :meth:`Actor.start_month`
+on each at the start of every month, and collects their counts and tables; the survivors'
+processes call the actors' methods (``model.traffickers.recruit``, ``model.services.destination
+.take``) rather than reaching into their state.
+
+Adding an agent type is one new actor class; see ARCHITECTURE.md "Adding an agent type".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from sim.model import ReintegrationModel
+
+
+class Actor:
+    """One kind of actor in the model.
+
+    Subclasses set :attr:`name` and override what they need. Draw random numbers only through
+    ``model.streams`` with site names starting with :attr:`name` (``"traffickers.removal"``),
+    so every actor's draws are its own.
+    """
+
+    #: The actor's name: prefix of its stream names and of its result tables.
+    name: ClassVar[str] = "actor"
+
+    def __init__(self, model: ReintegrationModel) -> None:
+        self.model = model
+
+    def start_month(self) -> None:
+        """Called at the start of every month, before the survivors' processes."""
+
+    def counts(self) -> dict[str, int]:
+        """This month's counts for the model's monthly table (name -> value)."""
+        return {}
+
+    def results(self) -> dict[str, pd.DataFrame]:
+        """Tables for :class:`sim.run.Result` (table name -> table) at the end of a run."""
+        return {}

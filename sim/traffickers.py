@@ -1,0 +1,274 @@
+"""Traffickers: one actor owning every trafficker's state, and thin Mesa agents onto it.
+
+Traffickers (or small networks) have a region, may reach destination countries, may have
+colluding contacts among officials, recruit up to a capacity each month, are removed
+(prosecution) and replaced after a delay, and keep the accounts of their threats and 'debt'
+claims against former victims. All of it lives in :class:`Traffickers` as arrays indexed by
+trafficker; the survivors' processes ask it to recruit and book pressure.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from sim.actor import Actor
+from sim.rates import prob
+
+if TYPE_CHECKING:
+    from sim.model import ReintegrationModel
+
+
+class Traffickers(Actor):
+    """Every trafficker of a run: attributes, activity, capacity used and accounts.
+
+    Streams: ``trafficker.attributes`` (per trafficker index: reach and contacts),
+    ``trafficker.first`` (first assignment of survivors), ``trafficker.removal`` (monthly,
+    one number per trafficker index).
+    """
+
+    name = "trafficker"
+
+    def __init__(self, model: ReintegrationModel) -> None:
+        super().__init__(model)
+        self.params = model.params.traffickers
+        self.p_removal = float(prob(self.params.removal_rate_per_month))
+        self.region = np.zeros(0, dtype=np.int16)
+        self.reach = np.zeros(0, dtype=bool)
+        self.contacts = np.zeros(0, dtype=bool)
+        self.active_mask = np.zeros(0, dtype=bool)
+        self.removed_month = np.zeros(0, dtype=np.int32)
+        self.threats = np.zeros(0, dtype=np.int64)
+        self.claims = np.zeros(0, dtype=np.float64)
+        self.recruits = np.zeros(0, dtype=np.int32)
+        #: Rows of every survivor each trafficker has exploited, in order.
+        self.exploited: list[list[int]] = []
+        self.agents: list[Trafficker] = []
+        self._replacements: list[tuple[int, int]] = []  # (month due, region)
+        count = int(np.floor(self.params.per_1000_survivors * model.n / 1000.0 + 0.5))
+        # Spread traffickers evenly over regions so every region has some where possible.
+        for region in np.arange(count) % model.params.cohort.n_regions:
+            self.add(int(region))
+
+    def __len__(self) -> int:
+        return len(self.region)
+
+    def __getitem__(self, index: int) -> Trafficker:
+        return self.agents[int(index)]
+
+    def add(self, region: int) -> None:
+        """A new trafficker; its reach and contacts come from its own index's stream."""
+        index = len(self)
+        u = self.model.streams.generator("trafficker.attributes", index).random(2)
+        self.region = np.append(self.region, np.int16(region))
+        self.reach = np.append(self.reach, u[0] < self.params.share_reach_destination)
+        self.contacts = np.append(self.contacts, u[1] < self.params.share_with_colluding_contacts)
+        self.active_mask = np.append(self.active_mask, True)
+        self.removed_month = np.append(self.removed_month, np.int32(-1))
+        self.threats = np.append(self.threats, 0)
+        self.claims = np.append(self.claims, 0.0)
+        self.recruits = np.append(self.recruits, np.int32(0))
+        self.exploited.append([])
+        self.agents.append(Trafficker(self.model, index))
+
+    def assign_first(self) -> None:
+        """Each survivor's first trafficker: from their region with ``same_region_share``."""
+        if len(self) == 0:
+            return
+        m = self.model
+        p = m.people
+        u = m.streams["trafficker.first"].random((2, m.n))
+        first = np.floor(u[1] * len(self)).astype(np.int32)  # anyone
+        local = u[0] < self.params.same_region_share
+        for region in np.unique(p.region):
+            pool = np.flatnonzero(self.region == region)
+            rows = np.flatnonzero(local & (p.region == region))
+            if len(pool):
+                first[rows] = pool[np.floor(u[1, rows] * len(pool)).astype(np.int32)]
+        p.trafficker[:] = first
+        for row, tid in enumerate(first):
+            self.exploited[tid].append(row)
+
+    def start_month(self) -> None:
+        """Replacements arrive, then each active trafficker is removed with its probability.
+
+        A removed trafficker is replaced by a new one in its region after
+        ``replacement_delay_months``. Capacity used is reset.
+        """
+        month = self.model.month
+        due = [r for r in self._replacements if r[0] <= month]
+        self._replacements = [r for r in self._replacements if r[0] > month]
+        for _, region in due:
+            self.add(region)
+        u = self.model.streams.per_item("trafficker.removal", month, len(self))
+        removed = np.flatnonzero(self.active_mask & (u < self.p_removal))
+        self.active_mask[removed] = False
+        self.removed_month[removed] = month
+        delay = self.params.replacement_delay_months
+        self._replacements += [(month + delay, int(self.region[i])) for i in removed]
+        self.recruits[:] = 0
+
+    def active(self, tid: NDArray[np.integer]) -> NDArray[np.bool_]:
+        """Whether each trafficker index (-1 = none) is active."""
+        return _lookup(self.active_mask, tid)
+
+    def has_contacts(self, tid: NDArray[np.integer]) -> NDArray[np.bool_]:
+        """Whether each trafficker index (-1 = none) has colluding contacts among officials."""
+        return _lookup(self.contacts, tid)
+
+    def recruit(
+        self,
+        idx: NDArray[np.intp],
+        international: NDArray[np.bool_],
+        former_only: bool,
+        u: NDArray[np.float64],
+    ) -> NDArray[np.int32]:
+        """Match survivors to active traffickers with capacity left; -1 where none can.
+
+        The former trafficker for coercion; otherwise one in the survivor's region for
+        internal trafficking, or one that reaches destination countries (preferably from
+        their region) for international trafficking.
+
+        Args:
+            idx: Survivors to be (re-)trafficked, any order.
+            international: Per survivor in ``idx``: whether the new episode crosses a border.
+            former_only: Only the former trafficker may take them (coercion by threats).
+            u: A (2, N) array of uniforms: row 0 orders the candidates, row 1 picks one.
+
+        Returns:
+            Trafficker index per survivor in ``idx``.
+        """
+        p = self.model.people
+        out = np.full(len(idx), -1, dtype=np.int32)
+        if len(idx) == 0 or len(self) == 0:
+            return out
+        capacity = self.params.recruits_per_month
+        free = self.active_mask & (self.recruits < capacity)
+        for j in np.argsort(u[0, idx], kind="stable"):
+            i = idx[j]
+            if former_only:
+                tid = int(p.trafficker[i])
+                pool = np.array([tid]) if tid >= 0 and free[tid] else np.empty(0, dtype=int)
+            elif international[j]:
+                pool = np.flatnonzero(free & self.reach & (self.region == p.region[i]))
+                if len(pool) == 0:
+                    pool = np.flatnonzero(free & self.reach)
+            else:
+                pool = np.flatnonzero(free & (self.region == p.region[i]))
+            if len(pool):
+                tid = int(pool[int(u[1, i] * len(pool))])
+                out[j] = tid
+                self.recruits[tid] += 1
+                free[tid] = self.recruits[tid] < capacity
+        return out
+
+    def took(self, idx: NDArray[np.intp], tid: NDArray[np.int32]) -> None:
+        """Record that traffickers ``tid`` now exploit survivors ``idx``."""
+        for i, t in zip(idx, tid, strict=True):
+            self.exploited[t].append(int(i))
+
+    def book_pressure(self, tid: NDArray[np.int32], claimed: NDArray[np.float64]) -> None:
+        """Book a spell of threats and its 'debt' claim on each trafficker in ``tid``."""
+        np.add.at(self.threats, tid, 1)
+        np.add.at(self.claims, tid, claimed)
+
+    def counts(self) -> dict[str, int]:
+        """Active traffickers this month."""
+        return {"active_traffickers": int(self.active_mask.sum())}
+
+    def results(self) -> dict[str, pd.DataFrame]:
+        """One row per trafficker: region, reach, removal, people exploited, accounts."""
+        table = pd.DataFrame(
+            {
+                "trafficker": np.arange(len(self)),
+                "region": self.region,
+                "reach_destination": self.reach,
+                "active": self.active_mask,
+                "removed_month": self.removed_month,
+                "people_exploited": [len(e) for e in self.exploited],
+                "colluding_contacts": self.contacts,
+                "threats_made": self.threats,
+                "debt_claimed": self.claims,
+            }
+        )
+        return {"traffickers": table}
+
+
+class Trafficker(mesa.Agent):
+    """One trafficker as a Mesa agent: a thin view onto its row of :class:`Traffickers`."""
+
+    model: ReintegrationModel
+
+    def __init__(self, model: ReintegrationModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def _all(self) -> Traffickers:
+        return self.model.traffickers
+
+    @property
+    def region(self) -> int:
+        """Region it recruits in."""
+        return int(self._all.region[self.index])
+
+    @property
+    def reach_destination(self) -> bool:
+        """Whether it can traffic people abroad."""
+        return bool(self._all.reach[self.index])
+
+    @property
+    def colluding_contacts(self) -> bool:
+        """Whether officials collude with it (hand survivors back to it)."""
+        return bool(self._all.contacts[self.index])
+
+    @property
+    def active(self) -> bool:
+        """Not (yet) removed."""
+        return bool(self._all.active_mask[self.index])
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        self._all.active_mask[self.index] = value
+
+    @property
+    def removed_month(self) -> int | None:
+        """Month it was removed, if it was."""
+        month = int(self._all.removed_month[self.index])
+        return month if month >= 0 else None
+
+    @property
+    def exploited(self) -> list[int]:
+        """Rows of every survivor it has exploited, in order."""
+        return self._all.exploited[self.index]
+
+    @property
+    def threats_made(self) -> int:
+        """Spells of threats it started against former victims."""
+        return int(self._all.threats[self.index])
+
+    @property
+    def debt_claimed(self) -> float:
+        """Total 'debt' claimed from former victims, in months of their income."""
+        return float(self._all.claims[self.index])
+
+    def threatening(self) -> list[int]:
+        """Rows of survivors it is threatening now."""
+        p = self.model.people
+        return [int(r) for r in np.flatnonzero(p.threatened & (p.trafficker == self.index))]
+
+    def __repr__(self) -> str:
+        return f"Trafficker(index={self.index}, region={self.region}, active={self.active})"
+
+
+def _lookup(flags: NDArray[np.bool_], tid: NDArray[np.integer]) -> NDArray[np.bool_]:
+    """``flags[tid]`` with False where ``tid`` is -1 (no trafficker)."""
+    tid = np.asarray(tid)
+    ok = tid >= 0
+    out = np.zeros(tid.shape, dtype=bool)
+    out[ok] = flags[tid[ok]]
+    return out

@@ -1,0 +1,82 @@
+"""Actors own their state, streams and results; adding one is one class (see ARCHITECTURE.md
+"Adding an agent type"). The ``Visitors`` actor below exists only in this file."""
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+import sim
+from sim.actor import Actor
+from sim.parameters import Params
+from sim.parameters.fields import param
+from sim.rates import prob
+from sim.states import COMMUNITY
+
+SMALL = Params().with_overrides({"cohort.n_survivors": 500, "run.horizon_months": 24})
+
+
+class VisitorParams(BaseModel):
+    visit_rate_per_month: float = param(
+        0.5, unit="per month", ge=0, source="assumption: a test-only actor", description="Visits."
+    )
+
+
+class Visitors(Actor):
+    """Outreach workers who visit survivors in the community (test only)."""
+
+    name = "visitors"
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.params = VisitorParams()
+        self.visits = np.zeros(model.n, dtype=np.int32)
+        self.this_month = 0
+
+    def start_month(self):
+        p = self.model.people
+        u = self.model.streams.uniforms("visitors.visit", self.model.month, self.model.n)
+        visited = np.isin(p.state, COMMUNITY) & (u[0] < prob(self.params.visit_rate_per_month))
+        self.visits += visited
+        self.this_month = int(visited.sum())
+
+    def counts(self):
+        return {"visits": self.this_month}
+
+    def results(self):
+        return {
+            "visitors": pd.DataFrame(
+                {"survivor": np.arange(len(self.visits)), "visits": self.visits}
+            )
+        }
+
+
+def test_an_added_actor_runs_counts_and_reports():
+    result = sim.run(SMALL, seed=4, actors=[Visitors])
+    assert "visits" in result.monthly
+    assert result.monthly["visits"].sum() == result.tables["visitors"]["visits"].sum() > 0
+
+
+def test_an_added_actor_with_its_own_stream_changes_nothing_else():
+    plain = sim.run(SMALL, seed=4)
+    visited = sim.run(SMALL, seed=4, actors=[Visitors])
+    pd.testing.assert_frame_equal(plain.events, visited.events)
+    pd.testing.assert_frame_equal(plain.people, visited.people)
+    pd.testing.assert_frame_equal(plain.traffickers, visited.traffickers)
+
+
+def test_trafficker_agents_are_views_onto_the_actors_arrays():
+    model = sim.ReintegrationModel(SMALL, seed=1)
+    agent = model.traffickers[3]
+    assert agent.region == model.traffickers.region[3]
+    agent.active = False
+    assert not model.traffickers.active(np.array([3, -1])).any()
+    assert agent.removed_month is None
+
+
+def test_a_service_admits_only_into_free_places():
+    model = sim.ReintegrationModel(SMALL, seed=1)
+    service = model.services.destination
+    service.in_use = service.places - 2
+    assert service.take(5) == 2
+    assert service.take(1) == 0
+    assert service.free_places() == 0
