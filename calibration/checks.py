@@ -1,6 +1,6 @@
-"""Checks of a fit: posterior predictive check, prior vs posterior marginals, recovery.
+"""Checks of a fit: posterior predictive check and identifiability (numbers only).
 
-Figures are written with matplotlib/seaborn (never from ``sim/``), as PNG and SVG.
+Their figures are drawn by :mod:`experiments.figures.calibration`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from calibration.fit import FitSettings, Simulator, base_overrides
+from calibration.fit import NOBODY_QUALIFIED, FitResult, FitSettings, Simulator, base_overrides
 from calibration.posterior import draw_for, read_posterior
-from calibration.spec import Prior, Target, load_priors, load_targets
+from calibration.spec import Prior, Target, load_targets
 from sim.executors import execute
 
 
@@ -49,7 +49,7 @@ def predictive_check(
     frame = pd.DataFrame([stats for _, stats in results])
     rows = []
     for t in targets:
-        values = frame[t.key].replace(1e6, np.nan).dropna().to_numpy()
+        values = frame[t.key].replace(NOBODY_QUALIFIED, np.nan).dropna().to_numpy()
         lo, mid, hi = np.percentile(values, [5, 50, 95]) if len(values) else (np.nan,) * 3
         d_lo, d_hi = t.value - 1.96 * t.se, t.value + 1.96 * t.se
         rows.append(
@@ -67,91 +67,6 @@ def predictive_check(
             }
         )
     return pd.DataFrame(rows)
-
-
-def predictive_figure(check: pd.DataFrame, path: Path) -> list[Path]:
-    """One panel per target: the data with its interval beside the simulated 90% range."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    sns.set_theme(context="talk", style="whitegrid", palette="colorblind")
-    n = len(check)
-    cols = 3
-    rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(6 * cols, 3.2 * rows))
-    for ax, row in zip(np.ravel(axes), check.itertuples(), strict=False):
-        ax.errorbar(
-            [0],
-            [row.data],
-            yerr=[[row.data - row.data_lower], [row.data_upper - row.data]],
-            fmt="o",
-            color="black",
-            capsize=6,
-            label="reported",
-        )
-        ax.errorbar(
-            [1],
-            [row.simulated],
-            yerr=[[row.simulated - row.sim_lower], [row.sim_upper - row.simulated]],
-            fmt="s",
-            color=sns.color_palette("colorblind")[0],
-            capsize=6,
-            label="model (90%)",
-        )
-        ax.set_xticks([0, 1], ["reported", "model"])
-        ax.set_xlim(-0.6, 1.6)
-        title = f"{row.target}: {row.statistic}" + ("" if row.fit else " (checked)")
-        ax.set_title(title if len(title) < 48 else title[:45] + "...", fontsize=12)
-    for ax in np.ravel(axes)[n:]:
-        ax.set_visible(False)
-    fig.suptitle("Posterior predictive check: each target beside what the model records")
-    fig.tight_layout()
-    return _save(fig, path)
-
-
-def marginals_figure(posterior: Path, path: Path, priors: list[Prior] | None = None) -> list[Path]:
-    """Prior range vs weighted posterior histogram for each calibrated parameter."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    sns.set_theme(context="talk", style="whitegrid", palette="colorblind")
-    priors = priors or load_priors(calibrated_only=True)
-    draws, _ = read_posterior(posterior)
-    cols = 3
-    rows = int(np.ceil(len(priors) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(6 * cols, 3.2 * rows))
-    for ax, prior in zip(np.ravel(axes), priors, strict=False):
-        log = prior.distribution == "loguniform"
-        x = draws[prior.parameter].to_numpy()
-        bins = (
-            np.geomspace(prior.lower, prior.upper, 16)
-            if log
-            else np.linspace(prior.lower, prior.upper, 16)
-        )
-        ax.hist(x, bins=bins, weights=draws["weight"], density=True, alpha=0.8, label="posterior")
-        width = (np.log(prior.upper) - np.log(prior.lower)) if log else prior.upper - prior.lower
-        grid = (
-            np.geomspace(prior.lower, prior.upper, 50)
-            if log
-            else np.linspace(prior.lower, prior.upper, 50)
-        )
-        density = 1 / (grid * width) if log else np.full_like(grid, 1 / width)
-        ax.plot(grid, density, color="black", linestyle="--", label="prior")
-        if log:
-            ax.set_xscale("log")
-        ax.set_title(prior.parameter.split(".", 1)[1], fontsize=12)
-    for ax in np.ravel(axes)[len(priors) :]:
-        ax.set_visible(False)
-    np.ravel(axes)[0].legend(fontsize=10)
-    fig.suptitle("Calibrated parameters: prior (dashed) and posterior")
-    fig.tight_layout()
-    return _save(fig, path)
 
 
 def identifiability(
@@ -185,12 +100,18 @@ def identifiability(
     return pd.DataFrame(rows)
 
 
-def _save(fig: object, path: Path) -> list[Path]:
-    import matplotlib.pyplot as plt
+def write_fit_summary(fit: FitResult, priors: list[Prior]) -> pd.DataFrame:
+    """Write ``summary.csv`` (with identifiability) and ``correlations.csv`` beside a fit.
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out = [path.with_suffix(".png"), path.with_suffix(".svg")]
-    for p in out:
-        fig.savefig(p, dpi=100)  # type: ignore[attr-defined]
-    plt.close(fig)  # type: ignore[arg-type]
-    return out
+    Returns:
+        The summary: one row per parameter with mean, quantiles and ``identified``.
+    """
+    from calibration import posterior
+
+    folder = fit.posterior_path.parent
+    summary = posterior.summary(fit.posterior)
+    ident = identifiability(fit.posterior, priors).set_index("parameter")
+    summary["identified"] = summary["parameter"].map(ident["identified"])
+    summary.to_csv(folder / "summary.csv", index=False)
+    posterior.correlations(fit.posterior).to_csv(folder / "correlations.csv")
+    return summary

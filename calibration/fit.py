@@ -28,7 +28,9 @@ import pandas as pd
 import sim
 from calibration.posterior import POSTERIOR_DIR, write_posterior
 from calibration.spec import Prior, Target, load_priors, load_targets
-from sim.observation import BY_KEY, observed_statistics
+from sim.executors import backend
+from sim.observation import observed_statistics
+from sim.statistics import BY_KEY
 
 #: Value given to a fitted statistic a run cannot compute because nobody qualifies (no
 #: twice-assisted person at all in a small cohort), so that the particle is rejected. A
@@ -165,46 +167,102 @@ def calibrate(
             can use it by name.
         on_generation: Receives one line per generation (epsilon, acceptance rate, time).
     """
-    import pyabc
+    fit = settings or SETTINGS[mode]
+    targets = [t for t in load_targets() if t.fit]
+    priors = load_priors(calibrated_only=True)
+    folder = results_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    history_path = _fresh_history(folder)
+    simulator = Simulator(targets, base_overrides(fit), priors)
+    sampler, client = _sampler(workers, scheduler)
+    try:
+        history, seconds = _run_abc(
+            simulator, fit, sampler, seed, history_path, observed, on_generation
+        )
+    finally:
+        if client is not None:
+            client.close()
+    meta = {
+        "name": name,
+        "mode": mode if settings is None else "custom",
+        "seed": seed,
+        "simulations": int(history.total_nr_simulations),
+        "final_epsilon": float(history.get_all_populations()["epsilon"].iloc[-1]),
+        "generations": int(history.max_t + 1),
+        "seconds": round(seconds, 1),
+        "survivors": fit.survivors,
+        "months": fit.months,
+        "population": fit.population,
+        "targets": [t.key for t in targets],
+        "date": datetime.now(UTC).isoformat(),
+        "sim_version": sim.__version__,
+    }
+    path = folder / "posterior.parquet"
+    posterior = _posterior(history, simulator)
+    write_posterior(posterior, path, meta)
+    if install:
+        POSTERIOR_DIR.mkdir(exist_ok=True)
+        shutil.copy(path, POSTERIOR_DIR / f"{name}.parquet")
+    return FitResult(
+        name,
+        posterior,
+        path,
+        history_path,
+        meta["simulations"],
+        meta["final_epsilon"],
+        meta["generations"],
+        seconds,
+    )
+
+
+def _fresh_history(folder: Path) -> Path:
+    """The fit's SQLite history path; an earlier history there is kept under a timestamp."""
+    history_path = folder / "history.db"
+    if history_path.exists():
+        stamp = datetime.fromtimestamp(history_path.stat().st_mtime, UTC).strftime("%Y%m%dT%H%M%S")
+        shutil.move(history_path, folder / f"history-{stamp}.db")
+    return history_path
+
+
+def _sampler(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
+    """Pyabc's sampler for the chosen backend (:func:`sim.executors.backend`), and any client."""
     from pyabc.sampler import (
         DaskDistributedSampler,
         MulticoreEvalParallelSampler,
         SingleCoreSampler,
     )
 
-    from sim.executors import default_workers
-
-    fit = settings or SETTINGS[mode]
-    targets = [t for t in load_targets() if t.fit]
-    priors = load_priors(calibrated_only=True)
-    folder = results_dir / name
-    folder.mkdir(parents=True, exist_ok=True)
-    history_path = folder / "history.db"
-    if history_path.exists():  # keep the earlier fit rather than overwrite it
-        stamp = datetime.fromtimestamp(history_path.stat().st_mtime, UTC).strftime("%Y%m%dT%H%M%S")
-        shutil.move(history_path, folder / f"history-{stamp}.db")
-
-    client = None
-    if scheduler is not None:
+    kind, n = backend(workers, scheduler)
+    if kind == "dask":
         from distributed import Client
 
         client = Client(scheduler, timeout="10s")
-        sampler = DaskDistributedSampler(dask_client=client)
-    elif (workers or default_workers()) == 1:
-        sampler = SingleCoreSampler()
-    else:
-        sampler = MulticoreEvalParallelSampler(n_procs=workers or default_workers())
+        return DaskDistributedSampler(dask_client=client), client
+    if kind == "serial":
+        return SingleCoreSampler(), None
+    return MulticoreEvalParallelSampler(n_procs=n), None
 
-    simulator = Simulator(targets, base_overrides(fit), priors)
-    weights = {t.key: 1.0 / t.se for t in targets}
+
+def _run_abc(
+    simulator: Simulator,
+    fit: FitSettings,
+    sampler: Any,
+    seed: int,
+    history_path: Path,
+    observed: dict[str, float] | None,
+    on_generation: Callable[[str], None] | None,
+) -> tuple[Any, float]:
+    """Run ABC-SMC; returns pyabc's history and the seconds it took."""
+    import pyabc
+
     abc = pyabc.ABCSMC(
         simulator,
-        pyabc_prior(priors),
-        pyabc.PNormDistance(p=2, fixed_weights=weights),
+        pyabc_prior(simulator.priors),
+        pyabc.PNormDistance(p=2, fixed_weights={t.key: 1.0 / t.se for t in simulator.targets}),
         population_size=fit.population,
         sampler=sampler,
     )
-    data = observed or {t.key: t.value for t in targets}
+    data = observed or {t.key: t.value for t in simulator.targets}
     np.random.seed(seed)  # noqa: NPY002 - pyabc samples from the legacy global RNG
     abc.new(f"sqlite:///{history_path.resolve()}", data)
     handler = _GenerationLog(on_generation)
@@ -225,46 +283,16 @@ def calibrate(
         logger.removeHandler(handler)
         for h in own_handlers:
             logger.addHandler(h)
-        if client is not None:
-            client.close()
-    seconds = time.perf_counter() - start
+    return history, time.perf_counter() - start
 
+
+def _posterior(history: Any, simulator: Simulator) -> pd.DataFrame:
+    """The final generation's particles as parameter values with normalised weights."""
     frame, w = history.get_distribution(m=0, t=history.max_t)
     posterior = pd.DataFrame([simulator.values(row) for row in frame.to_dict("records")])
-    posterior = posterior[[p.parameter for p in priors]]
+    posterior = posterior[[p.parameter for p in simulator.priors]]
     posterior["weight"] = w / w.sum()
-    populations = history.get_all_populations()
-    final_eps = float(populations["epsilon"].iloc[-1])
-    meta = {
-        "name": name,
-        "mode": mode if settings is None else "custom",
-        "seed": seed,
-        "simulations": int(history.total_nr_simulations),
-        "final_epsilon": final_eps,
-        "generations": int(history.max_t + 1),
-        "seconds": round(seconds, 1),
-        "survivors": fit.survivors,
-        "months": fit.months,
-        "population": fit.population,
-        "targets": [t.key for t in targets],
-        "date": datetime.now(UTC).isoformat(),
-        "sim_version": sim.__version__,
-    }
-    path = folder / "posterior.parquet"
-    write_posterior(posterior, path, meta)
-    if install:
-        POSTERIOR_DIR.mkdir(exist_ok=True)
-        shutil.copy(path, POSTERIOR_DIR / f"{name}.parquet")
-    return FitResult(
-        name,
-        posterior,
-        path,
-        history_path,
-        meta["simulations"],
-        final_eps,
-        meta["generations"],
-        seconds,
-    )
+    return posterior
 
 
 class _GenerationLog(logging.Handler):

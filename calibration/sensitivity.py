@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,6 +26,12 @@ from calibration.spec import Prior, load_priors
 from scenarios import HEADLINE_POLICIES
 from scenarios.loader import load
 from sim.executors import execute
+from sim.outcomes import HEADLINE_MONTHS
+
+#: The window of the outputs: the last headline month after exit.
+MONTHS = HEADLINE_MONTHS[-1]
+#: Name of the baseline output (true re-trafficking within :data:`MONTHS` of exit).
+BASELINE_OUTPUT = f"retrafficked_{MONTHS}m"
 
 
 @dataclass(frozen=True)
@@ -42,16 +47,16 @@ class Job:
 
 
 def evaluate(job: Job) -> tuple[int, dict[str, float]]:
-    """Baseline re-trafficking within 60 months and each policy's paired effect."""
+    """Baseline re-trafficking within :data:`MONTHS` and each policy's paired effect."""
     from sim.outcomes import incidence_at
 
     size = {"cohort.n_survivors": job.survivors, "run.horizon_months": job.months}
     base = sim.Params().with_overrides({**job.values, **size})
-    out = {"retrafficked_60m": incidence_at(sim.run(base, seed=job.seed), (60,))[60]}
+    out = {BASELINE_OUTPUT: incidence_at(sim.run(base, seed=job.seed), (MONTHS,))[MONTHS]}
     for name in job.policies:
         policy = load(name).params(base)
-        effect = incidence_at(sim.run(policy, seed=job.seed), (60,))[60]
-        out[f"effect_{name}"] = effect - out["retrafficked_60m"]
+        effect = incidence_at(sim.run(policy, seed=job.seed), (MONTHS,))[MONTHS]
+        out[f"effect_{name}"] = effect - out[BASELINE_OUTPUT]
     return job.index, out
 
 
@@ -92,21 +97,15 @@ def analyse(
         Long table: ``output``, ``parameter``, ``index`` (mu_star, sigma, S1, ST, ...),
         ``value``, ``conf`` (95% bootstrap half-width).
     """
-    from SALib.analyze import morris as morris_analyze
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import morris as morris_sample
-    from SALib.sample import sobol as sobol_sample
-
     if method not in ("morris", "sobol"):
         raise ValueError(f"method must be 'morris' or 'sobol' (got {method!r}).")
-    if months < 60:
-        raise ValueError(f"months must be at least 60 for the 5-year outcome (got {months}).")
+    if months < MONTHS:
+        raise ValueError(
+            f"months must be at least {MONTHS} for the {MONTHS}-month outcome (got {months})."
+        )
     priors = load_priors()
     spec = problem(priors)
-    if method == "morris":
-        design = morris_sample.sample(spec, samples, num_levels=4, seed=seed)
-    else:
-        design = sobol_sample.sample(spec, samples, calc_second_order=False, seed=seed)
+    design = _design(method, spec, samples, seed)
     # Every sample uses the same simulation seed (common random numbers): an elementary effect
     # or a variance share then measures the parameters, not the noise between two seeds.
     run_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
@@ -130,6 +129,26 @@ def analyse(
         if on_progress:
             on_progress(len(results), len(jobs))
     outputs = pd.DataFrame([results[i] for i in range(len(jobs))])
+    return _indices(method, spec, design, outputs, seed)
+
+
+def _design(method: str, spec: dict, samples: int, seed: int) -> np.ndarray:
+    """SALib's sample of the quantile cube for the method."""
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
+    if method == "morris":
+        return morris_sample.sample(spec, samples, num_levels=4, seed=seed)
+    return sobol_sample.sample(spec, samples, calc_second_order=False, seed=seed)
+
+
+def _indices(
+    method: str, spec: dict, design: np.ndarray, outputs: pd.DataFrame, seed: int
+) -> pd.DataFrame:
+    """SALib's indices of every output, as a long table."""
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+
     rows = []
     for output in outputs.columns:
         y = outputs[output].to_numpy(dtype=float)
@@ -151,45 +170,3 @@ def analyse(
                     }
                 )
     return pd.DataFrame(rows)
-
-
-def figure(table: pd.DataFrame, path: Path) -> list[Path]:
-    """Tornado-style bars: the main index of each parameter, one panel per output."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    from calibration.checks import _save
-
-    sns.set_theme(context="talk", style="whitegrid", palette="colorblind")
-    main = "mu_star" if "mu_star" in set(table["index"]) else "ST"
-    data = table[table["index"] == main]
-    outputs = list(dict.fromkeys(data["output"]))
-    fig, axes = plt.subplots(1, len(outputs), figsize=(6.5 * len(outputs), 7), sharey=True)
-    axes = np.atleast_1d(axes)
-    order = (
-        data[data["output"] == outputs[0]]
-        .sort_values("value", ascending=False)["parameter"]
-        .tolist()
-    )
-    for ax, output in zip(axes, outputs, strict=True):
-        part = data[data["output"] == output].set_index("parameter").loc[order]
-        ax.barh(
-            [p.split(".", 1)[1] for p in order],
-            part["value"],
-            xerr=part["conf"].fillna(0),
-            color=sns.color_palette("colorblind")[0],
-        )
-        ax.invert_yaxis()
-        label = (
-            "re-trafficking within 5 years"
-            if output == "retrafficked_60m"
-            else "effect of " + output.removeprefix("effect_").replace("_", " ")
-        )
-        ax.set_title(label, fontsize=14)
-        ax.set_xlabel(f"{'Morris mu*' if main == 'mu_star' else 'Sobol total index'}")
-    fig.suptitle("Which uncertain parameters move the results most")
-    fig.tight_layout()
-    return _save(fig, path)

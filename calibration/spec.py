@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.observation import BY_KEY, STATISTICS
 from sim.parameters import GROUPS, ParameterError
 from sim.parameters.fields import bounds
+from sim.statistics import BY_KEY, STATISTICS
 
 HERE = Path(__file__).resolve().parent
 TARGETS = HERE / "targets.toml"
@@ -160,7 +160,7 @@ def load_targets(path: Path = TARGETS) -> list[Target]:
                 f"{path.name}, entry {number} ({target.id}): statistic {target.statistic!r} is "
                 f"not an observed statistic of {target.id}; known: "
                 + "; ".join(repr(k) for k in known)
-                + " (sim.observation.STATISTICS)."
+                + " (sim.statistics.STATISTICS)."
             )
     if len(set(keys)) != len(keys):
         raise SpecError(f"{path.name}: a statistic is listed twice.")

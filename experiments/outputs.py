@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.observation import BY_KEY, Statistic
 from sim.outcomes import HEADLINE_MONTHS
+from sim.statistics import BY_KEY, Statistic
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ LIMITATIONS = (
     "The cohort is synthetic: no real person's data is used.",
     "Age is known at exit, not at recruitment; return-route subgroups are defined after exit.",
     "Residence permits are costed only through the support and monitoring they bring.",
-    "Traffickers have limited recruiting capacity, so protecting one group can displace "
-    "recruitment onto others.",
+    "The sources do not say whether traffickers' recruiting capacity is ever exhausted; the "
+    "model's capacity is an assumption, so it makes no claim that protecting one group "
+    "displaces recruitment onto others.",
 )
 
 CSS = """
@@ -47,69 +48,15 @@ def build(experiment: Experiment, store: ResultsStore) -> str:
     manifest = store.read_manifest() or {}
     index_path = store.root / "figures" / "figures.json"
     figures = json.loads(index_path.read_text(encoding="utf-8"))
-    e = html.escape
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{e(experiment.title)}</title><style>{CSS}</style></head><body>",
-        f"<h1>{e(experiment.title)}</h1>",
-        f"<p>{e(experiment.description)}</p>",
-        '<p class="meta">',
-        f"Experiment <code>{e(experiment.name)}</code>; report written "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; runs started "
-        f"{e(str(manifest.get('started', '?')))}, finished {e(str(manifest.get('finished', '?')))};"
-        f" retrafficking-sim {e(str(manifest.get('versions', {}).get('retrafficking-sim', '?')))}"
-        f", git revision <code>{e(str(manifest.get('git_revision', '?'))[:12])}</code>; "
-        f"experiment seed {e(str(manifest.get('settings', {}).get('seed', '?')))}, "
-        f"{e(str(manifest.get('replicates', '?')))} replicates per scenario; calibrated "
-        f"parameters: {e(str(manifest.get('posterior', 'none')))}.</p>",
-    ]
-    for note in experiment.notes:
-        parts.append(f"<p><strong>Note.</strong> {e(note)}</p>")
-    parts.append("<h2>Findings</h2>")
-    for fig in figures:
-        data = base64.b64encode((store.root / "figures" / fig["png"]).read_bytes()).decode()
-        parts += [
-            f'<figure id="{e(fig["name"])}">',
-            f'<img src="data:image/png;base64,{data}" alt="{e(fig["alt"])}">',
-            f"<figcaption><strong>{e(fig['title'])}.</strong> {e(fig['caption'])}</figcaption>",
-            "</figure>",
-        ]
-    parts += [
-        "<h2>Scenarios</h2>",
-        "<table><tr><th>scenario</th><th>what it means</th>"
-        "<th>source</th><th>levers changed (and why this size)</th></tr>",
-    ]
-    for name, info in manifest.get("scenario_files", {}).items():
-        levers = (
-            "<br>".join(
-                f"<code>{e(k)}</code> = {e(str(v))} ({e(info.get('sources', {}).get(k, ''))})"
-                for k, v in info.get("overrides", {}).items()
-            )
-            or "none (baseline practice)"
-        )
-        parts.append(
-            f"<tr><td>{e(name)}<br><em>{e(info.get('title', ''))}</em></td>"
-            f"<td>{e(info.get('description', ''))}</td><td>{e(info.get('source', ''))}"
-            f"</td><td>{levers}</td></tr>"
-        )
-    parts.append("</table>")
-    parts += [
-        "<h2>Assumptions</h2>",
-        "<p>Parameters without a direct source (calibrated to the "
-        "reported rates or varied in sensitivity analysis):</p>",
-        "<table><tr><th>parameter</th><th>default</th><th>unit</th><th>source</th></tr>",
-    ]
-    for row in parameter_table():
-        if row["uncertain"]:
-            parts.append(
-                f"<tr><td><code>{e(row['name'])}</code></td><td>{e(str(row['default']))}"
-                f"</td><td>{e(row['unit'])}</td><td>{e(row['source'])}</td></tr>"
-            )
-    parts.append("</table>")
-    parts += ["<h2>Limitations</h2>", "<ul>"]
-    parts += [f"<li>{e(item)}</li>" for item in LIMITATIONS]
-    parts += [
+        *_header(experiment, manifest),
+        "<h2>Findings</h2>",
+        *_figures(figures, store.root / "figures"),
+        *_scenarios(manifest),
+        *_assumptions(),
+        "<h2>Limitations</h2>",
+        "<ul>",
+        *(f"<li>{_e(item)}</li>" for item in LIMITATIONS),
         "</ul>",
         '<p class="meta">Sources: IOM-2010, <em>The Causes and Consequences of '
         "Re-trafficking: Evidence from the IOM Human Trafficking Database</em> (IOM, "
@@ -119,6 +66,86 @@ def build(experiment: Experiment, store: ResultsStore) -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _header(experiment: Experiment, manifest: dict) -> list[str]:
+    """Title, description, provenance (dates, version, revision, seeds) and notes."""
+    version = manifest.get("versions", {}).get("retrafficking-sim", "?")
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_e(experiment.title)}</title><style>{CSS}</style></head><body>",
+        f"<h1>{_e(experiment.title)}</h1>",
+        f"<p>{_e(experiment.description)}</p>",
+        '<p class="meta">',
+        f"Experiment <code>{_e(experiment.name)}</code>; report written "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; runs started "
+        f"{_e(manifest.get('started', '?'))}, finished {_e(manifest.get('finished', '?'))};"
+        f" retrafficking-sim {_e(version)}"
+        f", git revision <code>{_e(str(manifest.get('git_revision', '?'))[:12])}</code>; "
+        f"experiment seed {_e(manifest.get('settings', {}).get('seed', '?'))}, "
+        f"{_e(manifest.get('replicates', '?'))} replicates per scenario; calibrated "
+        f"parameters: {_e(manifest.get('posterior', 'none'))}.</p>",
+        *(f"<p><strong>Note.</strong> {_e(note)}</p>" for note in experiment.notes),
+    ]
+
+
+def _figures(figures: list[dict], folder: Path) -> list[str]:
+    """Every figure embedded as base64 PNG with its alt text, title and caption."""
+    parts = []
+    for fig in figures:
+        data = base64.b64encode((folder / fig["png"]).read_bytes()).decode()
+        parts += [
+            f'<figure id="{_e(fig["name"])}">',
+            f'<img src="data:image/png;base64,{data}" alt="{_e(fig["alt"])}">',
+            f"<figcaption><strong>{_e(fig['title'])}.</strong> {_e(fig['caption'])}</figcaption>",
+            "</figure>",
+        ]
+    return parts
+
+
+def _scenarios(manifest: dict) -> list[str]:
+    """The scenarios in plain language, with their sources and the size of each lever."""
+    parts = [
+        "<h2>Scenarios</h2>",
+        "<table><tr><th>scenario</th><th>what it means</th>"
+        "<th>source</th><th>levers changed (and why this size)</th></tr>",
+    ]
+    for name, info in manifest.get("scenario_files", {}).items():
+        levers = (
+            "<br>".join(
+                f"<code>{_e(k)}</code> = {_e(v)} ({_e(info.get('sources', {}).get(k, ''))})"
+                for k, v in info.get("overrides", {}).items()
+            )
+            or "none (baseline practice)"
+        )
+        parts.append(
+            f"<tr><td>{_e(name)}<br><em>{_e(info.get('title', ''))}</em></td>"
+            f"<td>{_e(info.get('description', ''))}</td><td>{_e(info.get('source', ''))}"
+            f"</td><td>{levers}</td></tr>"
+        )
+    return [*parts, "</table>"]
+
+
+def _assumptions() -> list[str]:
+    """Every parameter without a direct source."""
+    parts = [
+        "<h2>Assumptions</h2>",
+        "<p>Parameters without a direct source (calibrated to the "
+        "reported rates or varied in sensitivity analysis):</p>",
+        "<table><tr><th>parameter</th><th>default</th><th>unit</th><th>source</th></tr>",
+    ]
+    for row in parameter_table():
+        if row["uncertain"]:
+            parts.append(
+                f"<tr><td><code>{_e(row['name'])}</code></td><td>{_e(row['default'])}"
+                f"</td><td>{_e(row['unit'])}</td><td>{_e(row['source'])}</td></tr>"
+            )
+    return [*parts, "</table>"]
 
 
 def write(experiment: Experiment, store: ResultsStore, path: Path | None = None) -> Path:

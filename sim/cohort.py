@@ -42,37 +42,16 @@ def make_cohort(
     """
     survivor = survivor or SurvivorParams()
     n = cohort.n_survivors
-    a = (cohort.age_min_years - cohort.age_mean_years) / cohort.age_sd_years
-    b = (cohort.age_max_years - cohort.age_mean_years) / cohort.age_sd_years
-    age = stats.truncnorm.rvs(
-        a, b, loc=cohort.age_mean_years, scale=cohort.age_sd_years, size=n, random_state=rng
-    )
+    age = _ages(cohort, rng)
     if cohort.entry == "at_once":
         entry = np.zeros(n, dtype=np.int32)
     else:
         window = min(cohort.inflow_months, horizon_months or cohort.inflow_months)
         entry = inflow_months(rng.random(n), window, cohort.inflow_growth_per_year)
-    purpose = _categorical(
-        rng,
-        n,
-        [cohort.share_sexual_exploitation, cohort.share_forced_labour],
-        [Purpose.SEXUAL, Purpose.LABOUR],
-        Purpose.CRIMINALITY,
-    )
-    econ = _categorical(
-        rng, n, [cohort.share_poor, cohort.share_secure], [Econ.POOR, Econ.SECURE], Econ.GETTING_BY
-    )
-    family = _categorical(
-        rng,
-        n,
-        [cohort.share_family_rejecting, cohort.share_family_complicit],
-        [Family.REJECTING, Family.COMPLICIT],
-        Family.SUPPORTIVE,
-    )
+    purpose, econ, family = _categories(cohort, rng)
     in_debt = rng.random(n) < cohort.share_in_debt
     debt = np.where(in_debt, rng.exponential(cohort.mean_debt_months_income, n), 0.0)
-    concentration = cohort.trust_concentration
-    trust = rng.beta(cohort.trust_mean * concentration, (1 - cohort.trust_mean) * concentration, n)
+    trust = _beta(rng, n, cohort.trust_mean, cohort.trust_concentration)
     return {
         "entry_month": entry,
         "age_at_entry": age.astype(np.float64),
@@ -92,6 +71,45 @@ def make_cohort(
             rng, n, survivor.share_exits_intercepted, survivor.interception_concentration
         ),
     }
+
+
+def _ages(cohort: CohortParams, rng: np.random.Generator) -> NDArray[np.float64]:
+    """Age at first exit: a normal distribution truncated to the cohort's age range."""
+    a = (cohort.age_min_years - cohort.age_mean_years) / cohort.age_sd_years
+    b = (cohort.age_max_years - cohort.age_mean_years) / cohort.age_sd_years
+    return stats.truncnorm.rvs(
+        a,
+        b,
+        loc=cohort.age_mean_years,
+        scale=cohort.age_sd_years,
+        size=cohort.n_survivors,
+        random_state=rng,
+    )
+
+
+def _categories(
+    cohort: CohortParams, rng: np.random.Generator
+) -> tuple[NDArray[np.int8], NDArray[np.int8], NDArray[np.int8]]:
+    """Purpose of the first exploitation, economic situation before it, family's stance."""
+    n = cohort.n_survivors
+    purpose = _categorical(
+        rng,
+        n,
+        [cohort.share_sexual_exploitation, cohort.share_forced_labour],
+        [Purpose.SEXUAL, Purpose.LABOUR],
+        Purpose.CRIMINALITY,
+    )
+    econ = _categorical(
+        rng, n, [cohort.share_poor, cohort.share_secure], [Econ.POOR, Econ.SECURE], Econ.GETTING_BY
+    )
+    family = _categorical(
+        rng,
+        n,
+        [cohort.share_family_rejecting, cohort.share_family_complicit],
+        [Family.REJECTING, Family.COMPLICIT],
+        Family.SUPPORTIVE,
+    )
+    return purpose, econ, family
 
 
 def inflow_months(u: NDArray[np.float64], window: int, growth_per_year: float) -> NDArray[np.int32]:

@@ -24,6 +24,17 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def backend(workers: int | None, scheduler: str | None) -> tuple[str, int]:
+    """Where work runs: ``("dask", 0)``, ``("serial", 1)`` or ``("pool", n)`` processes.
+
+    The one choice every runner makes (experiments here, pyabc's samplers in calibration).
+    """
+    if scheduler is not None:
+        return "dask", 0
+    n = workers or default_workers()
+    return ("serial", 1) if n == 1 else ("pool", n)
+
+
 def execute(
     fn: Callable[[T], R],
     tasks: Sequence[T],
@@ -41,13 +52,15 @@ def execute(
     """
     if not tasks:
         return
-    if scheduler is not None:
+    kind, n = backend(workers, scheduler)
+    if kind == "dask":
+        assert scheduler is not None
         yield from _dask(fn, tasks, scheduler)
-    elif (workers or default_workers()) == 1:
+    elif kind == "serial":
         for task in tasks:
             yield task, fn(task)
     else:
-        yield from _pool(fn, tasks, workers or default_workers())
+        yield from _pool(fn, tasks, n)
 
 
 def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tuple[T, R]]:

@@ -154,6 +154,31 @@ class People:
         econ[~employed & ~solvent] = Econ.POOR
         return econ
 
+    # --- work and status: the one place these columns are written ----------------------------
+    def hire(self, idx: NDArray[np.intp]) -> None:
+        """``idx`` find regular work."""
+        self.employed[idx] = True
+
+    def lose_work(self, idx: NDArray[np.intp]) -> None:
+        """``idx`` lose their work (job loss, leaving, re-trafficking)."""
+        self.employed[idx] = False
+
+    def grant_status(self, idx: NDArray[np.intp], right_to_work: bool, until: int) -> None:
+        """``idx`` hold a residence permit until ``until`` (-1: permanent)."""
+        self.residency[idx] = True
+        self.right_to_work[idx] = right_to_work
+        self.residency_until[idx] = until
+
+    def lose_status(self, idx: NDArray[np.intp]) -> None:
+        """``idx`` no longer hold a residence permit or the right to work."""
+        self.residency[idx] = False
+        self.right_to_work[idx] = False
+        self.residency_until[idx] = -1
+
+    def allow_work(self, idx: NDArray[np.intp], lawful: NDArray[np.bool_]) -> None:
+        """Migrants ``idx`` may work where they arrive if they came ``lawful``-ly (no permit)."""
+        self.right_to_work[idx] = lawful
+
     def move(self, idx: NDArray[np.intp], state: State, month: int) -> None:
         """Put survivors ``idx`` in ``state`` from ``month`` on."""
         self.state[idx] = state

@@ -46,9 +46,10 @@ def calibrate_cmd(
     """Fit the uncertain parameters to the reported rates (ABC-SMC) and check the fit."""
     from dataclasses import replace
 
-    from calibration import checks, posterior
+    from calibration import checks
     from calibration.fit import SETTINGS, calibrate
     from calibration.spec import load_priors, load_targets
+    from experiments.figures.calibration import draw_fit
 
     with user_errors():
         targets, priors = load_targets(), load_priors()
@@ -58,13 +59,8 @@ def calibrate_cmd(
     priors = [p for p in priors if p.calibrate]
     mode = "quick" if quick else "full"
     name = name or mode
-    settings = SETTINGS[mode]
-    settings = replace(
-        settings,
-        population=population or settings.population,
-        generations=generations or settings.generations,
-        survivors=survivors or settings.survivors,
-    )
+    chosen = {"population": population, "generations": generations, "survivors": survivors}
+    settings = replace(SETTINGS[mode], **{k: v for k, v in chosen.items() if v is not None})
     console.print(
         f"ABC-SMC '{name}': {len(priors)} parameters, {sum(t.fit for t in targets)} targets, "
         f"{settings.population} particles x {settings.generations} generations, "
@@ -85,12 +81,24 @@ def calibrate_cmd(
             )
         except OSError as err:
             raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({err}).") from None
+    _print_posterior(name, fit, checks.write_fit_summary(fit, priors))
+    console.print("Posterior predictive check...", soft_wrap=True)
     folder = fit.posterior_path.parent
-    summary = posterior.summary(fit.posterior)
-    ident = checks.identifiability(fit.posterior, priors).set_index("parameter")
-    summary["identified"] = summary["parameter"].map(ident["identified"])
-    summary.to_csv(folder / "summary.csv", index=False)
-    posterior.correlations(fit.posterior).to_csv(folder / "correlations.csv")
+    check = checks.predictive_check(
+        fit.posterior_path, settings, draws=check_draws, seed=seed, workers=workers
+    )
+    check.to_csv(folder / "predictive_check.csv", index=False)
+    draw_fit(check, fit.posterior_path, priors)
+    _print_check(check)
+    console.print(
+        f"Files: {folder} (posterior.parquet, summary.csv, correlations.csv, "
+        "predictive_check.csv/.png/.svg, marginals.png/.svg, history.db)"
+        + (f"; installed as calibration/posterior/{name}.parquet" if install else ""),
+        soft_wrap=True,
+    )
+
+
+def _print_posterior(name: str, fit: Any, summary: Any) -> None:
     table = Table(
         title=f"Posterior '{name}': {fit.simulations:,} simulations, final epsilon "
         f"{fit.final_epsilon:.3g}, {fit.seconds / 60:.1f} min"
@@ -106,20 +114,6 @@ def calibrate_cmd(
             "yes" if row.identified else "no",
         )
     console.print(table)
-    console.print("Posterior predictive check...", soft_wrap=True)
-    check = checks.predictive_check(
-        fit.posterior_path, settings, draws=check_draws, seed=seed, workers=workers
-    )
-    check.to_csv(folder / "predictive_check.csv", index=False)
-    checks.predictive_figure(check, folder / "predictive_check")
-    checks.marginals_figure(fit.posterior_path, folder / "marginals", priors)
-    _print_check(check)
-    console.print(
-        f"Files: {folder} (posterior.parquet, summary.csv, correlations.csv, "
-        "predictive_check.csv/.png/.svg, marginals.png/.svg, history.db)"
-        + (f"; installed as calibration/posterior/{name}.parquet" if install else ""),
-        soft_wrap=True,
-    )
 
 
 @app.command("sensitivity")
@@ -139,6 +133,7 @@ def sensitivity_cmd(
     """Global sensitivity (SALib) of 5-year re-trafficking and policy effects to the priors."""
     from calibration import sensitivity
     from calibration.spec import load_priors
+    from experiments.figures.calibration import sensitivity_figure
 
     with user_errors():
         if method not in ("morris", "sobol"):
@@ -159,10 +154,10 @@ def sensitivity_cmd(
         )
     output.mkdir(parents=True, exist_ok=True)
     table.to_csv(output / f"{method}.csv", index=False)
-    sensitivity.figure(table, output / method)
+    sensitivity_figure(table, output / method)
     main = "mu_star" if method == "morris" else "ST"
     wide = table[table["index"] == main].pivot(index="parameter", columns="output", values="value")
-    wide = wide.sort_values("retrafficked_60m", ascending=False)
+    wide = wide.sort_values(sensitivity.BASELINE_OUTPUT, ascending=False)
     view = Table(title=f"Sensitivity ({method}: {'mu*' if main == 'mu_star' else 'total index'})")
     view.add_column("parameter")
     for col in wide.columns:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -134,7 +135,6 @@ def print_comparison(result: Any) -> None:
     """The comparison tables: true outcomes, effects and cost, observed statistics, subgroups."""
     summary = result.summary.set_index(["scenario", "measure"])
     names = [s.name for s in result.scenarios]
-    ref = result.reference
 
     def cell(
         name: str, measure: str, scale: float = 1.0, digits: int = 1, sign: bool = False
@@ -142,6 +142,20 @@ def print_comparison(result: Any) -> None:
         row = summary.loc[(name, measure)]
         return fmt_interval(row["estimate"], row["lower"], row["upper"], scale, digits, sign)
 
+    _print_true(names, cell)
+    _print_effects(names, result.reference, summary, cell)
+    _print_observed(names, cell)
+    _print_subgroups(names, result.reference, result.subgroups)
+    console.print(
+        f"Results: {result.store.root} ({result.ran} runs made, {result.reused} reused)",
+        soft_wrap=True,
+    )
+
+
+Cell = Callable[..., str]
+
+
+def _print_true(names: list[str], cell: Cell) -> None:
     months = ", ".join(str(m) for m in HEADLINE_MONTHS)
     table = Table(title=f"True re-trafficking within {months} months of exit, % (95% interval)")
     table.add_column("scenario")
@@ -151,6 +165,8 @@ def print_comparison(result: Any) -> None:
         table.add_row(name, *(cell(name, RETRAFFICKED[m].column, 100) for m in HEADLINE_MONTHS))
     console.print(table)
 
+
+def _print_effects(names: list[str], ref: str, summary: Any, cell: Cell) -> None:
     table = Table(title=f"Effect against {ref}, paired by replicate (95% interval)")
     table.add_column("scenario")
     table.add_column(f"change at {MAIN_MONTHS} months, points", justify="right")
@@ -175,13 +191,13 @@ def print_comparison(result: Any) -> None:
         )
     console.print(table)
 
+
+def _print_observed(names: list[str], cell: Cell) -> None:
+    reported = {t.key: t.value for t in load_targets()}
+    cases = OBSERVED_BY_COLUMN["observed_cases_per_assisted"]
+    interval = OBSERVED_BY_COLUMN["observed_months_first_to_second"]
     table = Table(title="What a case database would record (observation layer), (95% interval)")
     table.add_column("scenario")
-    reported = {t.key: t.value for t in load_targets()}
-    cases, interval = (
-        OBSERVED_BY_COLUMN["observed_cases_per_assisted"],
-        OBSERVED_BY_COLUMN["observed_months_first_to_second"],
-    )
     table.add_column(
         f"recorded cases per assisted, % ({cases.statistic.target}: "
         f"{reported[cases.statistic.key] * 100:.2f})",
@@ -193,13 +209,11 @@ def print_comparison(result: Any) -> None:
         justify="right",
     )
     for name in names:
-        table.add_row(
-            name,
-            cell(name, cases.column, 100, digits=2),
-            cell(name, interval.column),
-        )
+        table.add_row(name, cell(name, cases.column, 100, digits=2), cell(name, interval.column))
     console.print(table)
 
+
+def _print_subgroups(names: list[str], ref: str, subgroups: Any) -> None:
     table = Table(
         title=f"Who benefits: change against {ref} in re-trafficking within {MAIN_MONTHS} months, "
         "points (95% interval)"
@@ -209,7 +223,7 @@ def print_comparison(result: Any) -> None:
     others = [n for n in names if n != ref]
     for name in others:
         table.add_column(name, justify="right")
-    for group, frame in result.subgroups.groupby("subgroup", sort=False):
+    for group, frame in subgroups.groupby("subgroup", sort=False):
         rows = frame.set_index("scenario")
         cells = [
             fmt_interval(
@@ -226,9 +240,5 @@ def print_comparison(result: Any) -> None:
     console.print(
         "Route subgroups (deported, assisted return) are defined after exit, so a policy that "
         "changes routes also changes who is in them.",
-        soft_wrap=True,
-    )
-    console.print(
-        f"Results: {result.store.root} ({result.ran} runs made, {result.reused} reused)",
         soft_wrap=True,
     )

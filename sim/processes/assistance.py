@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.processes.common import lose_status, start_return, to_community
+from sim.processes.common import start_return, to_community
 from sim.processes.destination import become_homeless
 from sim.rates import prob
 from sim.states import COMMUNITY, Cause, Event, Package, Place, Route, State
@@ -100,7 +100,7 @@ def drop_out(m: ReintegrationModel) -> None:
     leave = idx[u[0, idx] < prob(rate)]
     gone = leave[inside[leave]]
     m.log.record(m.month, gone, Event.ASSISTANCE_LEFT, Cause.DISTRUST)
-    lose_status(m, gone)
+    m.people.lose_status(gone)
     to_community(m, gone, State.IN_DESTINATION)
     missing = leave[~inside[leave]]
     m.log.record(m.month, missing, Event.SUPPORT_LEFT, Cause.DISTRUST)
@@ -143,10 +143,9 @@ def assistance(m: ReintegrationModel) -> None:
 def grant_residency(m: ReintegrationModel, idx: NDArray[np.intp]) -> None:
     """A residence permit, with the right to work if the policy gives it, for its months."""
     p, pol = m.people, m.params.policy
-    p.residency[idx] = True
-    p.right_to_work[idx] = pol.residency_right_to_work
     permanent = pol.residency_permit_months == 0
-    p.residency_until[idx] = -1 if permanent else m.month + pol.residency_permit_months
+    until = -1 if permanent else m.month + pol.residency_permit_months
+    p.grant_status(idx, pol.residency_right_to_work, until)
 
 
 def start_reintegration(
@@ -171,7 +170,7 @@ def start_reintegration(
     p.debt[idx[grant]] = np.maximum(p.debt[idx[grant]] - sv.grant_months_income, 0.0)
     placed = ((p.package[idx] & Package.JOB_PLACEMENT) > 0) & (u[0] < sv.job_placement_success)
     hired = idx[placed & ~p.employed[idx]]
-    p.employed[hired] = True
+    p.hire(hired)
     m.log.record(m.month, hired, Event.EMPLOYED, Cause.JOB_PLACEMENT)
 
     if pol.reintegration_support_months > 0:

@@ -47,8 +47,8 @@ def retraffic(
     p.international[idx] = international
     p.trafficker[idx] = trafficker
     p.threatened[idx] = False
-    p.employed[idx] = False
-    lose_status(m, idx)
+    p.lose_work(idx)
+    p.lose_status(idx)
     p.homeless[idx] = False
     p.move(idx, State.EXPLOITED, m.month)
     m.log.record(
@@ -137,8 +137,8 @@ def start_return(
     p.route[idx] = route
     p.first_route[idx] = np.where(p.first_route[idx] < 0, route, p.first_route[idx])
     p.risk_assessed[idx] = risk_assessed
-    lose_status(m, idx)
-    p.employed[idx] = False
+    p.lose_status(idx)
+    p.lose_work(idx)
     p.homeless[idx] = False
     p.move(idx, State.EN_ROUTE, m.month)
     m.log.record(m.month, idx, Event.RETURN_STARTED, _RETURN_CAUSE[route])
@@ -155,11 +155,3 @@ def to_community(m: ReintegrationModel, idx: NDArray[np.intp], state: State) -> 
     p.move(idx, state, m.month)
     p.arrived_month[idx] = m.month
     p.exposed_month[idx] = m.month
-
-
-def lose_status(m: ReintegrationModel, idx: NDArray[np.intp]) -> None:
-    """``idx`` no longer hold a residence permit or the right to work."""
-    p = m.people
-    p.residency[idx] = False
-    p.right_to_work[idx] = False
-    p.residency_until[idx] = -1

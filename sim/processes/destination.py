@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.processes.common import lose_status
 from sim.rates import prob
 from sim.states import Cause, Event, State
 
@@ -33,7 +32,7 @@ def destination(m: ReintegrationModel) -> None:
     p.residency_until[renewed] += pol.residency_permit_months
     m.log.record(m.month, renewed, Event.RESIDENCY_RENEWED, Cause.STATUS)
     expired = np.setdiff1d(due, renewed, assume_unique=True)
-    lose_status(m, expired)
+    m.people.lose_status(expired)
     m.log.record(m.month, expired, Event.RESIDENCY_EXPIRED, Cause.STATUS)
 
     homeless = np.flatnonzero(p.homeless)

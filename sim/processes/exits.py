@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.processes.assistance import admit_to_assistance
-from sim.processes.common import lose_status, retraffic, start_return, to_community
+from sim.processes.common import retraffic, start_return, to_community
 from sim.states import Cause, Event, Route, State
 
 if TYPE_CHECKING:
@@ -133,5 +133,5 @@ def _route_unassisted(
     goes_home = escaped_abroad & (u[3, idx] < s.self_return_after_escape)
     start_return(m, idx[goes_home | ~abroad], Route.SELF)
     stays = idx[escaped_abroad & ~goes_home]
-    lose_status(m, stays)
+    m.people.lose_status(stays)
     to_community(m, stays, State.IN_DESTINATION)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.processes.common import end_services, lose_status, recruit_and_retraffic, to_community
+from sim.processes.common import end_services, recruit_and_retraffic, to_community
 from sim.rates import prob
 from sim.states import Cause, Event, State
 
@@ -58,7 +58,7 @@ def remigration(m: ReintegrationModel) -> None:
         np.where(safe, Cause.SAFE_MIGRATION, Cause.IRREGULAR_MIGRATION),
     )
     end_services(m, leaving, Cause.REMIGRATED)
-    lose_status(m, leaving)
+    m.people.lose_status(leaving)
     p.homeless[leaving] = False
     risk = np.where(safe, s.safe_migration_risk, s.irregular_migration_risk)
     caught = u[2, leaving] < risk
@@ -69,6 +69,6 @@ def remigration(m: ReintegrationModel) -> None:
         taken[sel] = recruit_and_retraffic(m, leaving[sel], cause, intl[: len(sel)], u_rec)
 
     arrived = leaving[~taken]
-    p.right_to_work[arrived] = safe[~taken]
-    p.employed[arrived] = False
+    p.allow_work(arrived, safe[~taken])
+    p.lose_work(arrived)
     to_community(m, arrived, State.MIGRANT)

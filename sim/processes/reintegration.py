@@ -39,8 +39,8 @@ def reintegration(m: ReintegrationModel) -> None:
     employed = p.employed[idx]
     hired = idx[~employed & (u[0, idx] < prob(rate))]
     fired = idx[employed & (u[0, idx] < prob(s.job_loss_rate_per_month))]
-    p.employed[hired] = True
-    p.employed[fired] = False
+    p.hire(hired)
+    p.lose_work(fired)
     m.log.record(m.month, hired, Event.EMPLOYED, Cause.JOB_SEARCH)
     m.log.record(m.month, fired, Event.JOB_LOST, Cause.ECONOMIC)
 

@@ -5,10 +5,11 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from calibration.posterior import write_posterior
-from calibration.sensitivity import analyse, figure
+from calibration.sensitivity import analyse
 from calibration.spec import load_priors
 from experiments.cli import app
 from experiments.compare import run_scenarios
+from experiments.figures.calibration import sensitivity_figure
 from experiments.store import ResultsStore
 
 
@@ -26,7 +27,7 @@ def test_morris_screening_covers_every_prior_and_output(tmp_path):
     mu = mu.set_index("parameter")["value"]
     assert mu[[n for n in mu.index if n.startswith("observation.")]].eq(0).all()
     assert mu["survivor.hazard_home_per_month"] > 0
-    paths = figure(table, tmp_path / "morris")
+    paths = sensitivity_figure(table, tmp_path / "morris")
     assert all(p.stat().st_size > 1000 for p in paths)
 
 

@@ -6,9 +6,10 @@ import pytest
 
 import sim
 from sim.events import frame
-from sim.observation import observed_statistics, records, statistics
+from sim.observation import observed_statistics, records
 from sim.parameters import ObservationParams
 from sim.states import Cause, Econ, Event, Package, Route
+from sim.statistics import statistics
 
 ALWAYS = ObservationParams(reassistance_recorded=1.0, disclosure=1.0, disclosure_recorded=1.0)
 NEVER = ObservationParams(reassistance_recorded=0.0, disclosure=0.0, disclosure_recorded=0.0)
@@ -120,8 +121,8 @@ def test_database_sees_far_less_than_the_truth():
 
 
 def test_every_statistic_is_declared_once_with_unit_definition_and_known_events():
-    from sim.observation import BY_KEY, STATISTICS
     from sim.states import Event
+    from sim.statistics import BY_KEY, STATISTICS
 
     assert len(BY_KEY) == len(STATISTICS)
     for stat in STATISTICS:
@@ -130,7 +131,7 @@ def test_every_statistic_is_declared_once_with_unit_definition_and_known_events(
 
 
 def test_the_statistics_table_is_the_declared_statistics_in_order():
-    from sim.observation import STATISTICS
+    from sim.statistics import STATISTICS
 
     table = observed_statistics(sim.run(sim.Params().with_overrides({"cohort.n_survivors": 800})))
     assert list(table["target"] + " " + table["statistic"]) == [s.key for s in STATISTICS]

@@ -1,85 +1,31 @@
 """Figures of stored experiment results: one function per figure kind.
 
-Every figure reads the results store only (running and analysing are separate steps), uses one
-colour-blind-safe style readable at slide size, states its finding in the title, labels axes
-with units, always shows uncertainty (95% intervals across replicates), and comes with a
-caption and alt text. Each is written as PNG and SVG.
+Every figure reads the results store only (running and analysing are separate steps).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from experiments.compare import summarise, summarise_subgroups
+from experiments.figures.base import (
+    SIZE,
+    Figure,
+    interval_rows,
+    palette,
+    point_range,
+    sample_size,
+    save,
+    scenario_labels,
+    style,
+)
 from experiments.outputs import DIFFERENCE, RETRAFFICKED
 from experiments.store import ResultsStore
 from scenarios.loader import Scenario
-
-#: Size of every figure in inches at :data:`DPI` (1,600 x 900 pixels: a 16:9 slide).
-SIZE = (16, 9)
-DPI = 100
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A written figure and the words that go with it."""
-
-    name: str
-    title: str
-    caption: str
-    alt: str
-    png: Path
-    svg: Path
-
-
-def style() -> None:
-    """The shared look: seaborn's colour-blind palette, large type, light grid."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import seaborn as sns
-
-    sns.set_theme(context="talk", style="whitegrid", palette="colorblind", font_scale=1.05)
-
-
-def _palette(names: list[str]) -> dict[str, tuple[float, float, float]]:
-    import seaborn as sns
-
-    colours = sns.color_palette("colorblind", n_colors=max(len(names), 3))
-    return dict(zip(names, colours, strict=False))
-
-
-def _save(fig: object, out: Path, name: str, title: str, caption: str, alt: str) -> Figure:
-    import matplotlib.pyplot as plt
-
-    out.mkdir(parents=True, exist_ok=True)
-    png, svg = out / f"{name}.png", out / f"{name}.svg"
-    import textwrap
-
-    # Long findings wrap onto a second line rather than run off a slide.
-    fig.suptitle(
-        "\n".join(textwrap.wrap(title, 80)),
-        fontsize=22,  # type: ignore[attr-defined]
-        fontweight="bold",
-    )
-    fig.savefig(png, dpi=DPI)  # type: ignore[attr-defined]
-    fig.savefig(svg)  # type: ignore[attr-defined]
-    plt.close(fig)  # type: ignore[arg-type]
-    return Figure(name, title, caption, alt, png, svg)
-
-
-def _labels(scenarios: list[Scenario]) -> dict[str, str]:
-    return {s.name: s.name.replace("_", " ") for s in scenarios}
-
-
-def _n(store: ResultsStore, names: list[str]) -> tuple[int, int]:
-    head = store.load("headline", names)
-    return int(head["replicate"].nunique()), int(head["survivors"].iloc[0])
 
 
 def curves(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
@@ -98,7 +44,7 @@ def curves(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
         .agg(mean="mean", lo=lambda x: np.percentile(x, 2.5), hi=lambda x: np.percentile(x, 97.5))
         .reset_index()
     )
-    colours, labels = _palette(names), _labels(scenarios)
+    colours, labels = palette(names), scenario_labels(scenarios)
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     for name in names:
         part = band[band["scenario"] == name]
@@ -127,7 +73,7 @@ def curves(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
         if len(names) > 1
         else "Re-trafficking accumulates over the years after exit"
     )
-    reps, size = _n(store, names)
+    reps, size = sample_size(store, names)
     caption = (
         f"Share of survivors re-trafficked at least once, by months since their first "
         f"exit, for each scenario (dashed: {labels[names[0]]}). Lines are means over "
@@ -140,30 +86,7 @@ def curves(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
         f"{int(band['months_since_exit'].max())}."
         for n in names
     )
-    return _save(fig, out, "curves", title, caption, alt)
-
-
-def _point_range(
-    ax: object,
-    y: np.ndarray,
-    est: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    colour: object,
-    label: str | None = None,
-    marker: str = "o",
-) -> None:
-    ax.errorbar(
-        est,
-        y,
-        xerr=[est - lo, hi - est],
-        fmt=marker,
-        color=colour,  # type: ignore[attr-defined]
-        capsize=5,
-        markersize=10,
-        linewidth=2.5,
-        label=label,
-    )
+    return save(fig, out, "curves", title, caption, alt)
 
 
 def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
@@ -174,7 +97,7 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     table = summarise(store.load("headline", names), names[0], order=names).set_index(
         ["scenario", "measure"]
     )
-    labels = _labels(scenarios)
+    labels = scenario_labels(scenarios)
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(names))[::-1]
     import seaborn as sns
@@ -183,11 +106,8 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     for offset, (months, colour) in zip(
         (0.15, -0.15), ((24, colours[0]), (60, colours[1])), strict=True
     ):
-        rows = [table.loc[(n, RETRAFFICKED[months].column)] for n in names]
-        est = np.array([r["estimate"] for r in rows]) * 100
-        lo = np.array([r["lower"] for r in rows]) * 100
-        hi = np.array([r["upper"] for r in rows]) * 100
-        _point_range(ax, y + offset, est, lo, hi, colour, f"within {months} months")
+        est, lo, hi = interval_rows(table, names, RETRAFFICKED[months].column, 100)
+        point_range(ax, y + offset, est, lo, hi, colour, f"within {months} months")
     ax.set_yticks(y, [labels[n] for n in names])
     ax.set_xlabel("re-trafficked (% of survivors), mean and 95% interval")
     ax.legend(fontsize=15)
@@ -197,7 +117,7 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         f"Within five years, {at60[names[0]] * 100:.0f}% are re-trafficked at baseline; "
         f"{labels[best]}: {at60[best] * 100:.0f}%"
     )
-    reps, size = _n(store, names)
+    reps, size = sample_size(store, names)
     caption = (
         f"True re-trafficking within 24 and 60 months of first exit for each scenario: "
         f"means over {reps} replicate cohorts of {size:,} synthetic survivors with 95% "
@@ -208,7 +128,7 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         f"months, {at60[n] * 100:.0f}% within 60."
         for n in names
     )
-    return _save(fig, out, "at_24_60", title, caption, alt)
+    return save(fig, out, "at_24_60", title, caption, alt)
 
 
 def averted(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
@@ -219,12 +139,10 @@ def averted(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure
     table = summarise(store.load("headline", names), names[0], order=names).set_index(
         ["scenario", "measure"]
     )
-    labels = _labels(scenarios)
+    labels = scenario_labels(scenarios)
     others = sorted(names[1:], key=lambda n: table.loc[(n, "cases_averted_per_1000"), "estimate"])
-    rows = [table.loc[(n, "cases_averted_per_1000")] for n in others]
-    est = np.array([r["estimate"] for r in rows])
-    lo, hi = np.array([r["lower"] for r in rows]), np.array([r["upper"] for r in rows])
-    colours = _palette(names)
+    est, lo, hi = interval_rows(table, others, "cases_averted_per_1000")
+    colours = palette(names)
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(others))
     ax.barh(y, est, color=[colours[n] for n in others], alpha=0.85)
@@ -242,7 +160,7 @@ def averted(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure
         f"{labels[best].capitalize()} averts the most: about {est[-1]:.0f} cases per "
         "1,000 survivors"
     )
-    reps, size = _n(store, names)
+    reps, size = sample_size(store, names)
     caption = (
         f"Re-trafficking events (all episodes) averted per 1,000 survivors against "
         f"{labels[names[0]]}, paired by replicate (replicate k of every scenario shares "
@@ -252,7 +170,7 @@ def averted(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure
     alt = "Bar chart. " + " ".join(
         f"{labels[n]}: {e:.0f} averted per 1,000." for n, e in zip(others, est, strict=True)
     )
-    return _save(fig, out, "averted", title, caption, alt)
+    return save(fig, out, "averted", title, caption, alt)
 
 
 def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
@@ -278,10 +196,7 @@ def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
         ),
         (right, "service_months_per_survivor", 1, c[1], "service-months per survivor"),
     ):
-        rows = [table.loc[(n, measure)] for n in names]
-        est = np.array([r["estimate"] for r in rows]) * scale
-        lo = np.array([r["lower"] for r in rows]) * scale
-        hi = np.array([r["upper"] for r in rows]) * scale
+        est, lo, hi = interval_rows(table, names, measure, scale)
         ax.plot(months, est, "-o", color=colour, linewidth=3, markersize=10)
         ax.fill_between(months, lo, hi, color=colour, alpha=0.2)
         ax.set_xlabel("months of monitoring")
@@ -299,7 +214,7 @@ def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
         f"Monitoring lowers 5-year re-trafficking from {risk[0]:.1f}% to {risk[-1]:.1f}%; "
         f"half the gain comes by {half} months"
     )
-    reps, size = _n(store, names)
+    reps, size = sample_size(store, names)
     caption = (
         f"Left: change in true re-trafficking within 60 months of exit against no "
         f"monitoring, paired by replicate, by length of monitoring after return; right: "
@@ -311,7 +226,7 @@ def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
     alt = "Two line charts. " + " ".join(
         f"{m} months: {r:.1f}% re-trafficked." for m, r in zip(months, risk, strict=True)
     )
-    return _save(fig, out, "dose", title, caption, alt)
+    return save(fig, out, "dose", title, caption, alt)
 
 
 def subgroups(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
@@ -322,7 +237,7 @@ def subgroups(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figu
     table = summarise_subgroups(store.load("subgroups", names), names[0], order=names)
     groups = list(dict.fromkeys(table["subgroup"]))
     others = names[1:]
-    colours, labels = _palette(names), _labels(scenarios)
+    colours, labels = palette(names), scenario_labels(scenarios)
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(groups))[::-1]
     width = 0.7 / max(len(others), 1)
@@ -330,7 +245,7 @@ def subgroups(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figu
         part = table[table["scenario"] == name].set_index("subgroup").loc[groups]
         ok = part["difference"].notna().to_numpy()
         offset = (k - (len(others) - 1) / 2) * width
-        _point_range(
+        point_range(
             ax,
             (y + offset)[ok],
             part["difference"].to_numpy()[ok] * 100,
@@ -351,7 +266,7 @@ def subgroups(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figu
         f"Largest benefit: {labels[biggest['scenario']]} for "
         f"{biggest['subgroup']} ({biggest['difference'] * 100:+.1f} points)"
     )
-    reps, size = _n(store, names)
+    reps, size = sample_size(store, names)
     caption = (
         f"Change in true re-trafficking within 60 months of exit against "
         f"{labels[names[0]]}, by subgroup, paired by replicate: means over {reps} "
@@ -364,7 +279,7 @@ def subgroups(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figu
         for r in table[table["scenario"].isin(others)].itertuples()
         if r.difference == r.difference
     )
-    return _save(fig, out, "subgroups", title, caption, alt)
+    return save(fig, out, "subgroups", title, caption, alt)
 
 
 def pathways(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
@@ -385,7 +300,7 @@ def pathways(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     lo = totals.quantile(0.025).loc[names].to_numpy()
     hi = totals.quantile(0.975).loc[names].to_numpy()
     order = mean.sum().sort_values(ascending=False).index.tolist()
-    labels = _labels(scenarios)
+    labels = scenario_labels(scenarios)
     import seaborn as sns
 
     colours = sns.color_palette("colorblind", len(order))
@@ -415,7 +330,7 @@ def pathways(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         f"At baseline, {str(top).lower().replace('_', ' ')} is the main pathway "
         f"({share:.0f}% of re-trafficking)"
     )
-    reps, size = _n(store, names)
+    reps, size = sample_size(store, names)
     caption = (
         f"Mean re-trafficking events per 1,000 survivors by how they happened, for each "
         f"scenario: {reps} replicate cohorts of {size:,} synthetic survivors; whiskers are "
@@ -426,7 +341,7 @@ def pathways(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         f"{str(mean.loc[n].idxmax()).lower().replace('_', ' ')}."
         for n in names
     )
-    return _save(fig, out, "pathways", title, caption, alt)
+    return save(fig, out, "pathways", title, caption, alt)
 
 
 def evidence(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
@@ -465,7 +380,7 @@ def evidence(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     for ax in np.ravel(axes)[len(targets) :]:
         ax.set_visible(False)
     title = f"The model's recorded statistics match {inside} of {len(targets)} reported figures"
-    reps, size = _n(store, names)
+    reps, size = sample_size(store, names)
     caption = (
         f"Each panel: a figure IOM-2010 reports (black, with a 95% interval from its "
         f"sample size) beside what the model's observation layer records "
@@ -477,7 +392,7 @@ def evidence(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         f"Small multiples comparing {len(targets)} reported statistics with the model's; "
         f"{inside} match."
     )
-    return _save(fig, out, "evidence", title, caption, alt)
+    return save(fig, out, "evidence", title, caption, alt)
 
 
 KINDS: dict[str, Callable[[ResultsStore, list[Scenario], Path], Figure]] = {
@@ -514,44 +429,3 @@ def figure_index(figures: list[Figure]) -> pd.DataFrame:
             for f in figures
         ]
     )
-
-
-def hazard_title(table: pd.DataFrame) -> str:
-    """The finding of a hazard-by-months-since-arrival table, computed from it."""
-    per_1000 = table.set_index("months_since_arrival")["hazard"] * 1000
-    first, later = float(per_1000.loc[1]), float(per_1000.loc[24])
-    if first > later:
-        return (
-            f"Re-trafficking risk is highest just after arriving home: {first:.1f} per 1,000 "
-            f"a month in month 1 against {later:.1f} in month 24"
-        )
-    return (
-        f"Re-trafficking risk does not fall after arriving home: {first:.1f} per 1,000 a month "
-        f"in month 1 against {later:.1f} in month 24"
-    )
-
-
-def hazard_since_arrival(table: pd.DataFrame, out: Path, note: str) -> Figure:
-    """Monthly re-trafficking hazard by months since arriving home (one run).
-
-    Args:
-        table: Output of :func:`sim.outcomes.hazard_since_arrival`.
-        out: Folder to write into.
-        note: What produced the table (cohort, seed), for the caption.
-    """
-    import matplotlib.pyplot as plt
-
-    style()
-    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
-    shown = table[table["months_since_arrival"] >= 1]
-    ax.plot(shown["months_since_arrival"], shown["hazard"] * 1000, marker="o", lw=2)
-    ax.set_xlabel("months since arriving home")
-    ax.set_ylabel("re-trafficked that month, per 1,000 at risk")
-    ax.set_ylim(bottom=0)
-    title = hazard_title(table)
-    caption = (
-        "True monthly re-trafficking hazard (any pathway) among survivors who arrived home, by "
-        f"months since arrival; spells end at re-trafficking or the next arrival. {note}"
-    )
-    alt = "A line falling steeply over the first year after arrival home, then flat and low."
-    return _save(fig, out, "hazard_since_arrival", title, caption, alt)
