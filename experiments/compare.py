@@ -9,7 +9,7 @@ across replicates. Differences from the reference scenario are paired by replica
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,36 +39,14 @@ class Comparison:
     reused: int
 
 
-def compare(
-    scenarios: Sequence[str | Path],
-    *,
-    replicates: int = REPLICATES,
-    seed: int = SEED,
-    survivors: int | None = None,
-    months: int | None = None,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    output: str | Path | None = None,
-    posterior: str | Path | None = "default",
-    on_progress: Callable[[int, int], None] | None = None,
-) -> pd.DataFrame:
+def compare(scenarios: Sequence[str | Path | Scenario], **options: Any) -> pd.DataFrame:
     """Compare scenarios against the first one; returns the tidy summary table.
 
-    Example: ``compare(["baseline", "residency"], replicates=10)``. See
-    :func:`comparison` for the full result (subgroups, store) and the arguments.
+    Example: ``compare(["baseline", "residency"], replicates=10)``. The options are those of
+    :func:`experiments.runs.run_scenarios` (replicates, seed, survivors, months, workers,
+    scheduler, output, posterior, on_progress); :func:`comparison` gives the full result.
     """
-    return comparison(
-        scenarios,
-        replicates=replicates,
-        seed=seed,
-        survivors=survivors,
-        months=months,
-        workers=workers,
-        scheduler=scheduler,
-        output=output,
-        posterior=posterior,
-        on_progress=on_progress,
-    ).summary
+    return comparison(scenarios, **options).summary
 
 
 def comparison(scenarios: Sequence[str | Path | Scenario], **kwargs: Any) -> Comparison:
