@@ -45,6 +45,10 @@ class Traffickers(Actor):
         self.threats = np.zeros(0, dtype=np.int64)
         self.claims = np.zeros(0, dtype=np.float64)
         self.recruits = np.zeros(0, dtype=np.int32)
+        #: This month: survivors a process tried to (re-)traffic, and those no trafficker
+        #: could take only because every one who could was at capacity.
+        self.attempts = 0
+        self.full = 0
         #: Rows of every survivor each trafficker has exploited, in order.
         self.exploited: list[list[int]] = []
         self.agents: list[Trafficker] = []
@@ -111,6 +115,7 @@ class Traffickers(Actor):
         delay = self.params.replacement_delay_months
         self._replacements += [(month + delay, int(self.region[i])) for i in removed]
         self.recruits[:] = 0
+        self.attempts = self.full = 0
 
     def active(self, tid: NDArray[np.integer]) -> NDArray[np.bool_]:
         """Whether each trafficker index (-1 = none) is active."""
@@ -148,23 +153,39 @@ class Traffickers(Actor):
             return out
         capacity = self.params.recruits_per_month
         free = self.active_mask & (self.recruits < capacity)
+        self.attempts += len(idx)
         for j in np.argsort(u[0, idx], kind="stable"):
             i = idx[j]
-            if former_only:
-                tid = int(p.trafficker[i])
-                pool = np.array([tid]) if tid >= 0 and free[tid] else np.empty(0, dtype=int)
-            elif international[j]:
-                pool = np.flatnonzero(free & self.reach & (self.region == p.region[i]))
-                if len(pool) == 0:
-                    pool = np.flatnonzero(free & self.reach)
-            else:
-                pool = np.flatnonzero(free & (self.region == p.region[i]))
+            pool = self._pool(
+                free, int(p.trafficker[i]), int(p.region[i]), former_only, international[j]
+            )
             if len(pool):
                 tid = int(pool[int(u[1, i] * len(pool))])
                 out[j] = tid
                 self.recruits[tid] += 1
                 free[tid] = self.recruits[tid] < capacity
+            elif len(
+                self._pool(
+                    self.active_mask,
+                    int(p.trafficker[i]),
+                    int(p.region[i]),
+                    former_only,
+                    international[j],
+                )
+            ):
+                self.full += 1
         return out
+
+    def _pool(
+        self, free: NDArray[np.bool_], former: int, region: int, former_only: bool, abroad: bool
+    ) -> NDArray[np.intp]:
+        """Traffickers among ``free`` who could take a survivor (see :meth:`recruit`)."""
+        if former_only:
+            return np.array([former]) if former >= 0 and free[former] else np.empty(0, np.intp)
+        if abroad:
+            pool = np.flatnonzero(free & self.reach & (self.region == region))
+            return pool if len(pool) else np.flatnonzero(free & self.reach)
+        return np.flatnonzero(free & (self.region == region))
 
     def took(self, idx: NDArray[np.intp], tid: NDArray[np.int32]) -> None:
         """Record that traffickers ``tid`` now exploit survivors ``idx``."""
@@ -177,8 +198,12 @@ class Traffickers(Actor):
         np.add.at(self.claims, tid, claimed)
 
     def counts(self) -> dict[str, int]:
-        """Active traffickers this month."""
-        return {"active_traffickers": int(self.active_mask.sum())}
+        """Active traffickers, recruitment attempts, and attempts failed for capacity alone."""
+        return {
+            "active_traffickers": int(self.active_mask.sum()),
+            "recruitment_attempts": self.attempts,
+            "recruitment_full": self.full,
+        }
 
     def results(self) -> dict[str, pd.DataFrame]:
         """One row per trafficker: region, reach, removal, people exploited, accounts."""

@@ -145,3 +145,20 @@ def test_hazard_since_arrival_counts_spells_by_hand():
     # months (next arrival), then followed 4 more months to the horizon.
     assert table.loc[3, "retrafficked"] == 1 and table.loc[3, "at_risk"] == 3
     assert table.loc[0, "at_risk"] == 3 and table.loc[4, "at_risk"] == 0
+
+
+@pytest.mark.slow
+def test_readme_numbers_are_what_the_code_computes(tmp_path):
+    from experiments import readme
+
+    text = readme.README.read_text(encoding="utf-8")
+    computed = readme.block(readme.main_job(tmp_path, workers=2), readme.defaults_runs())
+    assert readme.current_block(text) == computed, "run: python -m experiments.readme"
+
+
+def test_readme_block_replacement_keeps_the_rest():
+    from experiments import readme
+
+    text = f"a\n{readme.START}\nold\n{readme.END}\nb"
+    assert readme.replace_block(text, "new") == f"a\n{readme.START}\nnew\n{readme.END}\nb"
+    assert readme.current_block(readme.replace_block(text, "x\ny")) == "x\ny"

@@ -80,3 +80,20 @@ def test_a_service_admits_only_into_free_places():
     assert service.take(5) == 2
     assert service.take(1) == 0
     assert service.free_places() == 0
+
+
+def test_traffickers_count_recruitment_that_fails_for_capacity_alone():
+    model = sim.ReintegrationModel(
+        SMALL.with_overrides({"traffickers.recruits_per_month": 1}), seed=1
+    )
+    model.month = 0
+    model.start_month()
+    p = model.people
+    p.trafficker[:3] = 0
+    u = np.zeros((2, model.n))
+    took = model.traffickers.recruit(np.arange(3), np.zeros(3, bool), True, u)
+    assert (took >= 0).sum() == 1
+    assert model.traffickers.attempts == 3 and model.traffickers.full == 2
+    model.traffickers.active_mask[:] = False  # nobody active: not a capacity failure
+    model.traffickers.recruit(np.arange(3, 5), np.zeros(2, bool), False, u)
+    assert model.traffickers.attempts == 5 and model.traffickers.full == 2
