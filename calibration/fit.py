@@ -182,21 +182,7 @@ def calibrate(
     finally:
         if client is not None:
             client.close()
-    meta = {
-        "name": name,
-        "mode": mode if settings is None else "custom",
-        "seed": seed,
-        "simulations": int(history.total_nr_simulations),
-        "final_epsilon": float(history.get_all_populations()["epsilon"].iloc[-1]),
-        "generations": int(history.max_t + 1),
-        "seconds": round(seconds, 1),
-        "survivors": fit.survivors,
-        "months": fit.months,
-        "population": fit.population,
-        "targets": [t.key for t in targets],
-        "date": datetime.now(UTC).isoformat(),
-        "sim_version": sim.__version__,
-    }
+    meta = _meta(name, mode if settings is None else "custom", seed, fit, history, seconds)
     path = folder / "posterior.parquet"
     posterior = _posterior(history, simulator)
     write_posterior(posterior, path, meta)
@@ -213,6 +199,27 @@ def calibrate(
         meta["generations"],
         seconds,
     )
+
+
+def _meta(
+    name: str, mode: str, seed: int, fit: FitSettings, history: Any, seconds: float
+) -> dict[str, Any]:
+    """What the posterior file records about the fit that made it."""
+    return {
+        "name": name,
+        "mode": mode,
+        "seed": seed,
+        "simulations": int(history.total_nr_simulations),
+        "final_epsilon": float(history.get_all_populations()["epsilon"].iloc[-1]),
+        "generations": int(history.max_t + 1),
+        "seconds": round(seconds, 1),
+        "survivors": fit.survivors,
+        "months": fit.months,
+        "population": fit.population,
+        "targets": [t.key for t in load_targets() if t.fit],
+        "date": datetime.now(UTC).isoformat(),
+        "sim_version": sim.__version__,
+    }
 
 
 def _fresh_history(folder: Path) -> Path:

@@ -110,17 +110,7 @@ def analyse(
     # or a variance share then measures the parameters, not the noise between two seeds.
     run_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
     jobs = [
-        Job(
-            i,
-            {
-                p.parameter: p.ppf(float(np.clip(q, 1e-9, 1 - 1e-9)))
-                for p, q in zip(priors, row, strict=True)
-            },
-            run_seed,
-            survivors,
-            months,
-            tuple(policies),
-        )
+        Job(i, _values(priors, row), run_seed, survivors, months, tuple(policies))
         for i, row in enumerate(design)
     ]
     results: dict[int, dict[str, float]] = {}
@@ -130,6 +120,14 @@ def analyse(
             on_progress(len(results), len(jobs))
     outputs = pd.DataFrame([results[i] for i in range(len(jobs))])
     return _indices(method, spec, design, outputs, seed)
+
+
+def _values(priors: list[Prior], quantiles: np.ndarray) -> dict[str, float]:
+    """Parameter values of one design point given on the priors' quantile scale."""
+    return {
+        p.parameter: p.ppf(float(np.clip(q, 1e-9, 1 - 1e-9)))
+        for p, q in zip(priors, quantiles, strict=True)
+    }
 
 
 def _design(method: str, spec: dict, samples: int, seed: int) -> np.ndarray:

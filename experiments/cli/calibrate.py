@@ -46,10 +46,8 @@ def calibrate_cmd(
     """Fit the uncertain parameters to the reported rates (ABC-SMC) and check the fit."""
     from dataclasses import replace
 
-    from calibration import checks
     from calibration.fit import SETTINGS, calibrate
     from calibration.spec import load_priors, load_targets
-    from experiments.figures.calibration import draw_fit
 
     with user_errors():
         targets, priors = load_targets(), load_priors()
@@ -81,11 +79,28 @@ def calibrate_cmd(
             )
         except OSError as err:
             raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({err}).") from None
+    _check(name, fit, settings, priors, check_draws, seed, workers, install)
+
+
+def _check(
+    name: str,
+    fit: Any,
+    settings: Any,
+    priors: list[Any],
+    draws: int,
+    seed: int,
+    workers: int | None,
+    install: bool,
+) -> None:
+    """Summarise, check and draw a finished fit, and say where its files are."""
+    from calibration import checks
+    from experiments.figures.calibration import draw_fit
+
     _print_posterior(name, fit, checks.write_fit_summary(fit, priors))
     console.print("Posterior predictive check...", soft_wrap=True)
     folder = fit.posterior_path.parent
     check = checks.predictive_check(
-        fit.posterior_path, settings, draws=check_draws, seed=seed, workers=workers
+        fit.posterior_path, settings, draws=draws, seed=seed, workers=workers
     )
     check.to_csv(folder / "predictive_check.csv", index=False)
     draw_fit(check, fit.posterior_path, priors)

@@ -62,8 +62,9 @@ def test_simulator_maps_unit_quantiles_to_prior_values():
 
 @pytest.mark.slow
 @pytest.mark.xfail(
-    reason="issue 12: under the new structure this small ABC fit collapses onto one particle "
-    "(effective sample size 1) before it can recover the parameters; the re-fit rebuilds it",
+    reason="issue 12: under the new structure this small ABC fit is fragile (with some draws it "
+    "collapses onto one particle, effective sample size 1, before it recovers the parameters); "
+    "the re-fit rebuilds it",
     strict=False,
 )
 def test_recovery_of_known_parameters(tmp_path):
