@@ -78,6 +78,17 @@ def scenario_labels(scenarios: list[Scenario]) -> dict[str, str]:
     return {s.name: s.name.replace("_", " ") for s in scenarios}
 
 
+def summary_table(
+    store: ResultsStore, scenarios: list[Scenario]
+) -> tuple[list[str], pd.DataFrame, dict[str, str]]:
+    """Scenario names, the comparison summary indexed by (scenario, measure), and labels."""
+    from experiments.compare import summarise
+
+    names = [s.name for s in scenarios]
+    table = summarise(store.load("headline", names), names[0], order=names)
+    return names, table.set_index(["scenario", "measure"]), scenario_labels(scenarios)
+
+
 def sample_size(store: ResultsStore, names: list[str]) -> tuple[int, int]:
     """Replicates and cohort size of the stored runs, for captions."""
     head = store.load("headline", names)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments.compare import summarise, summarise_subgroups
+from experiments.compare import summarise_subgroups
 from experiments.figures.base import (
     SIZE,
     Figure,
@@ -19,6 +19,7 @@ from experiments.figures.base import (
     sample_size,
     save,
     scenario_labels,
+    summary_table,
 )
 from experiments.outputs import DIFFERENCE, RETRAFFICKED
 from experiments.store import ResultsStore
@@ -90,11 +91,7 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     """Re-trafficking within 24 and 60 months of exit, mean and 95% interval."""
     import matplotlib.pyplot as plt
 
-    names = [s.name for s in scenarios]
-    table = summarise(store.load("headline", names), names[0], order=names).set_index(
-        ["scenario", "measure"]
-    )
-    labels = scenario_labels(scenarios)
+    names, table, labels = summary_table(store, scenarios)
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(names))[::-1]
     import seaborn as sns
@@ -132,11 +129,7 @@ def averted(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure
     """Re-trafficking cases averted per 1,000 survivors against the reference."""
     import matplotlib.pyplot as plt
 
-    names = [s.name for s in scenarios]
-    table = summarise(store.load("headline", names), names[0], order=names).set_index(
-        ["scenario", "measure"]
-    )
-    labels = scenario_labels(scenarios)
+    names, table, labels = summary_table(store, scenarios)
     others = sorted(names[1:], key=lambda n: table.loc[(n, "cases_averted_per_1000"), "estimate"])
     est, lo, hi = interval_rows(table, others, "cases_averted_per_1000")
     colours = palette(names)
@@ -174,11 +167,8 @@ def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
     """Re-trafficking and service-months by monitoring length."""
     import matplotlib.pyplot as plt
 
-    names = [s.name for s in scenarios]
+    names, table, _ = summary_table(store, scenarios)
     months = [int(s.overrides.get("policy.monitoring_months", 0)) for s in scenarios]
-    table = summarise(store.load("headline", names), names[0], order=names).set_index(
-        ["scenario", "measure"]
-    )
     fig, (left, right) = plt.subplots(1, 2, figsize=SIZE, layout="constrained")
     import seaborn as sns
 
