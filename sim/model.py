@@ -10,34 +10,21 @@ from numpy.typing import NDArray
 
 from sim import processes
 from sim.actor import Actor
-from sim.agents import Survivor
-from sim.cohort import make_cohort
-from sim.events import EventLog
 from sim.parameters import Params
-from sim.people import People
 from sim.randomness import Streams
 from sim.rates import prob
 from sim.services import Authority, Services
-from sim.states import State
+from sim.survivors import Survivors
 from sim.traffickers import Traffickers
-
-#: The monthly counts collected by the DataCollector (one column each in ``Result.monthly``).
-#: Actors add their own counts after these (``Actor.counts``).
-MONTHLY = (
-    *(s.name.lower() for s in State if s is not State.EXITED),
-    "monitored",
-    "threatened",
-    "employed",
-    "homeless",
-)
 
 
 class ReintegrationModel(mesa.Model):
     """Survivors, traffickers and services from exit to re-trafficking.
 
-    Survivor state lives in columns (:class:`sim.people.People`); each monthly process is a
-    vectorised function over them. Survivors are also Mesa agents (thin views onto their
-    row); traffickers and services are ordinary Mesa agents with their own ``step``.
+    The actors (:mod:`sim.actor`) own their state: survivors (:mod:`sim.survivors`, columns
+    the monthly processes act on, vectorised), traffickers (:mod:`sim.traffickers`), services
+    and authorities (:mod:`sim.services`). Survivors and traffickers are also Mesa agents,
+    thin views onto their rows; services are Mesa agents that count their places.
 
     Args:
         params: All parameters; defaults when None.
@@ -56,15 +43,10 @@ class ReintegrationModel(mesa.Model):
         self.params = params or Params()
         self.seed = seed
         self.month = -1
-        cohort = make_cohort(
-            self.params.cohort,
-            self.streams["cohort"],
-            self.params.run.horizon_months,
-            self.params.survivor,
-        )
-        self.people = People.from_cohort(cohort)
+        self.survivors = Survivors(self)
+        self.people = self.survivors.people
         self.n = len(self.people)
-        self.log = EventLog(self.people.episode)
+        self.log = self.survivors.log
         self.p_exit = float(prob(self.params.survivor.exit_rate_per_month))
 
         self.traffickers = Traffickers(self)
@@ -73,14 +55,14 @@ class ReintegrationModel(mesa.Model):
         self.authority = Authority(self)
         #: Every actor, in the order they start a month (extra ones last).
         self.actors: list[Actor] = [
+            self.survivors,
             self.traffickers,
             self.services,
             self.authority,
             *(make(self) for make in actors),
         ]
-        self.survivors = [Survivor(self, row) for row in range(self.n)]
         self.counts: dict[str, int] = {}
-        names = [*MONTHLY, *(k for actor in self.actors for k in actor.counts())]
+        names = [k for actor in self.actors for k in actor.counts()]
         self.datacollector = mesa.DataCollector(
             model_reporters={name: _reporter(name) for name in names}
         )
@@ -112,18 +94,8 @@ class ReintegrationModel(mesa.Model):
             actor.start_month()
 
     def tally(self) -> None:
-        """Count survivors by state and by service for the DataCollector."""
-        p = self.people
-        by_state = np.bincount(p.state, minlength=len(State))
-        self.counts = {s.name.lower(): int(by_state[s]) for s in State}
-        self.counts.update(
-            monitored=int(p.monitored.sum()),
-            threatened=int(p.threatened.sum()),
-            employed=int(p.employed.sum()),
-            homeless=int(p.homeless.sum()),
-        )
-        for actor in self.actors:
-            self.counts.update(actor.counts())
+        """Every actor's counts of the month, for the DataCollector."""
+        self.counts = {k: v for actor in self.actors for k, v in actor.counts().items()}
 
     # --- randomness ---------------------------------------------------------------------------
     def u(self, stream: str, k: int = 1) -> NDArray[np.float64]:

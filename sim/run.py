@@ -82,13 +82,11 @@ def collect(model: ReintegrationModel) -> Result:
     monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     monthly.insert(0, "month", range(len(monthly)))
     tables = {name: t for actor in model.actors for name, t in actor.results().items()}
-    people = pd.DataFrame(model.people.as_columns())
-    people.index.name = "survivor"
     return Result(
         params=model.params,
         seed=model.seed,
         events=model.log.to_frame(),
-        people=people,
+        people=tables.pop("people"),
         monthly=monthly,
         traffickers=tables.pop("traffickers"),
         tables=tables,

@@ -1,0 +1,67 @@
+"""Survivors: the actor that owns the cohort's columns, event log, Mesa agents and counts.
+
+The survivors' monthly processes (:mod:`sim.processes`) act on the columns of
+:attr:`Survivors.people`, vectorised; each survivor is also a Mesa agent
+(:class:`sim.agents.Survivor`), a view onto its row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.actor import Actor
+from sim.agents import Survivor
+from sim.cohort import make_cohort
+from sim.events import EventLog
+from sim.people import People
+from sim.states import State
+
+if TYPE_CHECKING:
+    from sim.model import ReintegrationModel
+
+
+class Survivors(Actor):
+    """The synthetic cohort. Stream: ``cohort`` (its attributes, drawn once)."""
+
+    name = "survivors"
+
+    def __init__(self, model: ReintegrationModel) -> None:
+        super().__init__(model)
+        params = model.params
+        cohort = make_cohort(
+            params.cohort, model.streams["cohort"], params.run.horizon_months, params.survivor
+        )
+        self.people = People.from_cohort(cohort)
+        self.log = EventLog(self.people.episode)
+        self.agents = [Survivor(model, row) for row in range(len(self.people))]
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def __getitem__(self, row: int) -> Survivor:
+        return self.agents[row]
+
+    def counts(self) -> dict[str, int]:
+        """Survivors in each state, and those monitored, threatened, employed, homeless.
+
+        Nobody is left exited at the end of a month, so that state is not counted.
+        """
+        p = self.people
+        by_state = np.bincount(p.state, minlength=len(State))
+        counts = {s.name.lower(): int(by_state[s]) for s in State if s is not State.EXITED}
+        counts.update(
+            monitored=int(p.monitored.sum()),
+            threatened=int(p.threatened.sum()),
+            employed=int(p.employed.sum()),
+            homeless=int(p.homeless.sum()),
+        )
+        return counts
+
+    def results(self) -> dict[str, pd.DataFrame]:
+        """One row per survivor: cohort attributes and final state."""
+        people = pd.DataFrame(self.people.as_columns())
+        people.index.name = "survivor"
+        return {"people": people}
