@@ -16,6 +16,7 @@ its own site.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Hashable
 
@@ -23,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 
+@functools.cache
 def site_key(name: str) -> int:
     """A stable 63-bit integer for a site's name (Python's ``hash`` is salted per process)."""
     digest = hashlib.sha256(name.encode("utf-8")).digest()
