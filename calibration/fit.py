@@ -30,7 +30,7 @@ from calibration.posterior import POSTERIOR_DIR, write_posterior
 from calibration.spec import Prior, Target, load_priors, load_targets
 from sim.executors import backend
 from sim.observation import observed_statistics
-from sim.statistics import BY_KEY
+from sim.statistics import BY_KEY, by_key
 
 #: Value given to a fitted statistic a run cannot compute because nobody qualifies (no
 #: twice-assisted person at all in a small cohort), so that the particle is rejected. A
@@ -101,7 +101,7 @@ class Simulator:
             raise KeyError(f"bug: targets name undeclared statistics: {', '.join(unknown)}.")
         params = sim.Params().with_overrides({**self.base, **overrides})
         stats = observed_statistics(sim.run(params, seed=seed))
-        values = dict(zip(stats["target"] + " " + stats["statistic"], stats["value"], strict=True))
+        values = by_key(stats)
         return {
             t.key: float(values[t.key]) if np.isfinite(values[t.key]) else NOBODY_QUALIFIED
             for t in self.targets

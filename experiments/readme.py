@@ -18,11 +18,12 @@ import pandas as pd
 import sim
 from calibration.spec import load_targets
 from experiments.compare import Comparison, comparison
-from experiments.outputs import DIFFERENCE, MAIN_MONTHS, RETRAFFICKED
+from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
 from scenarios import HEADLINE_POLICIES
 from scenarios.loader import Scenario, load
 from sim.observation import observed_statistics
 from sim.outcomes import incidence_at
+from sim.statistics import by_key
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- numbers:start -->", "<!-- numbers:end -->"
@@ -30,7 +31,8 @@ START, END = "<!-- numbers:start -->", "<!-- numbers:end -->"
 DEFAULT_SEEDS = (1, 2, 3, 4, 5)
 #: The residency scenario with the default (short, not always renewed) permit terms.
 SHORT_PERMITS = "residency_default_permits"
-BY_KEY_T1 = "T1 mean months first to second assistance"
+#: The observed interval between first and second assistance (T1).
+INTERVAL = OBSERVED_BY_COLUMN["observed_months_first_to_second"].statistic.key
 
 
 def short_permits() -> Scenario:
@@ -53,11 +55,11 @@ def defaults_runs() -> pd.DataFrame:
     rows = []
     for seed in DEFAULT_SEEDS:
         result = sim.run(sim.Params(), seed=seed)
-        stats = observed_statistics(result).set_index("statistic")["value"]
+        stats = by_key(observed_statistics(result))
         rows.append(
             {
                 "seed": seed,
-                "t1": float(stats["mean months first to second assistance"]),
+                "t1": float(stats[INTERVAL]),
                 "true_60m": incidence_at(result, (MAIN_MONTHS,))[MAIN_MONTHS],
                 "attempts": int(result.monthly["recruitment_attempts"].sum()),
                 "full": int(result.monthly["recruitment_full"].sum()),
@@ -95,7 +97,7 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
     policy = sim.Params().policy
     verb = "raised" if short["estimate"] > 0 else "lowered"
     t1 = defaults["t1"]
-    reported = next(t for t in load_targets() if t.key == BY_KEY_T1)
+    reported = next(t for t in load_targets() if t.key == INTERVAL)
     true = defaults["true_60m"] * 100
     seed1 = defaults.iloc[0]
     lines += [

@@ -18,6 +18,7 @@ from experiments.outputs import MAIN_MONTHS, OBSERVED, RETRAFFICKED
 from sim import observation, outcomes
 from sim.people import AGE_OF_MAJORITY
 from sim.states import Route
+from sim.statistics import by_key
 
 #: Tables each run stores, in the order written.
 TABLES = ("headline", "curve", "subgroups", "pathways", "observed")
@@ -79,7 +80,7 @@ def summarise(result: sim.Result) -> dict[str, pd.DataFrame]:
     incidence = outcomes.incidence_at(result)
     services = outcomes.service_months(result)
     stats = observation.observed_statistics(result)
-    lookup = dict(zip(stats["target"] + " " + stats["statistic"], stats["value"], strict=True))
+    lookup = by_key(stats)
     events = result.events
     headline = pd.DataFrame(
         [

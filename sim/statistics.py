@@ -34,7 +34,8 @@ class Database:
 
     ``first``: each assisted person's first record (indexed by survivor); ``matched``: their
     first matched later record; ``twice``: the twice-assisted; ``cases``: the twice-assisted
-    and the recorded disclosures; ``events`` and ``people``: the run's tables.
+    and the recorded disclosures; ``case_age``: each case's age at first assistance;
+    ``events`` and ``people``: the run's tables.
     """
 
     first: pd.DataFrame
@@ -42,6 +43,7 @@ class Database:
     twice: np.ndarray
     disclosed: np.ndarray
     cases: np.ndarray
+    case_age: np.ndarray
     events: pd.DataFrame
     people: pd.DataFrame
 
@@ -51,12 +53,17 @@ class Database:
         matched = recs[recs["matched"]].drop_duplicates("survivor").set_index("survivor")
         twice = matched.index.to_numpy()
         disclosed = recs.loc[recs["disclosed"], "survivor"].unique()
+        first = recs[recs["number"] == 1].set_index("survivor")
+        cases = np.union1d(twice, disclosed)
+        rows = people.loc[cases]
+        elapsed = np.maximum(first.loc[cases, "month"].to_numpy() - rows["entry_month"], 0)
         return cls(
-            first=recs[recs["number"] == 1].set_index("survivor"),
+            first=first,
             matched=matched,
             twice=twice,
             disclosed=disclosed,
-            cases=np.union1d(twice, disclosed),
+            cases=cases,
+            case_age=rows["age_at_entry"].to_numpy() + elapsed.to_numpy() / 12.0,
             events=events,
             people=people,
         )
@@ -89,13 +96,6 @@ class Statistic:
 def _interval(db: Database) -> tuple[float, int]:
     interval = db.matched["month"] - db.first.loc[db.twice, "month"]
     return _mean(interval), len(db.twice)
-
-
-def _age(db: Database) -> np.ndarray:
-    rows = db.people.loc[db.cases]
-    month = db.first.loc[db.cases, "month"].to_numpy()
-    elapsed = np.maximum(month - rows["entry_month"].to_numpy(), 0)
-    return rows["age_at_entry"].to_numpy() + elapsed / 12.0
 
 
 def _over_cases(fn: Callable[[Database], np.ndarray]) -> Callable[[Database], tuple[float, int]]:
@@ -190,7 +190,7 @@ STATISTICS: tuple[Statistic, ...] = (
         "years",
         "Mean age at first assistance, recorded cases.",
         _ASSIST,
-        _over_cases(_age),
+        _over_cases(lambda db: db.case_age),
     ),
     Statistic(
         "T3",
@@ -198,7 +198,7 @@ STATISTICS: tuple[Statistic, ...] = (
         "share",
         "Share aged 25 or under at first assistance, recorded cases.",
         _ASSIST,
-        _over_cases(lambda db: _age(db) <= 25),
+        _over_cases(lambda db: db.case_age <= 25),
     ),
     Statistic(
         "T3",
@@ -206,7 +206,7 @@ STATISTICS: tuple[Statistic, ...] = (
         "share",
         "Share over 30 at first assistance, recorded cases.",
         _ASSIST,
-        _over_cases(lambda db: _age(db) > 30),
+        _over_cases(lambda db: db.case_age > 30),
     ),
     Statistic(
         "T4",
@@ -315,6 +315,11 @@ STATISTICS: tuple[Statistic, ...] = (
 
 #: Each statistic by its key.
 BY_KEY: dict[str, Statistic] = {s.key: s for s in STATISTICS}
+
+
+def by_key(table: pd.DataFrame) -> dict[str, float]:
+    """A statistics table (:func:`statistics`) as ``{Statistic.key: value}``."""
+    return dict(zip(table["target"] + " " + table["statistic"], table["value"], strict=True))
 
 
 def statistics(recs: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:

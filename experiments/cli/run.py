@@ -11,8 +11,10 @@ from rich.table import Table
 import sim
 from calibration.spec import load_targets
 from experiments.cli.base import InputError, app, console, load_params, progress, user_errors
+from experiments.outputs import OBSERVED_BY_COLUMN
 from sim import observation, outcomes
 from sim.parameters import Params, parameter_table
+from sim.statistics import by_key
 
 
 @app.command()
@@ -93,11 +95,11 @@ def print_summary(result: sim.Result) -> None:
     """The short summary table of one run."""
     true = outcomes.incidence_at(result)
     seen = observation.observed_incidence(result)
-    table_ = observation.observed_statistics(result)
-    stats = dict(zip(table_["target"] + " " + table_["statistic"], table_["value"], strict=True))
+    stats = by_key(observation.observed_statistics(result))
     reported = {t.key: t for t in load_targets()}
-    interval = reported["T1 mean months first to second assistance"]
-    cases = reported["T2 recorded re-trafficking cases per assisted"]
+    interval = reported[OBSERVED_BY_COLUMN["observed_months_first_to_second"].statistic.key]
+    cases = reported[OBSERVED_BY_COLUMN["observed_cases_per_assisted"].statistic.key]
+    twice = OBSERVED_BY_COLUMN["twice_assisted"].statistic.key
     table = Table(
         title=f"{len(result.people):,} survivors, {result.months} months, seed {result.seed}"
     )
@@ -110,7 +112,7 @@ def print_summary(result: sim.Result) -> None:
     intervals = outcomes.assistance_intervals(result)["months"]
     console.print(
         f"Mean months from first to second assistance: observed "
-        f"{stats[interval.key]:.1f} (n={int(stats['T2 twice-assisted cases'])}), true "
+        f"{stats[interval.key]:.1f} (n={int(stats[twice])}), true "
         f"{intervals.mean():.1f} (n={len(intervals)}); target {interval.value:g} "
         f"({interval.source})."
     )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.processes.common import start_return, to_community
+from sim.processes.common import end_monitoring, start_return, to_community
 from sim.processes.destination import become_homeless
 from sim.rates import prob
 from sim.states import COMMUNITY, Cause, Event, Package, Place, Route, State
@@ -105,10 +105,7 @@ def drop_out(m: ReintegrationModel) -> None:
     missing = leave[~inside[leave]]
     m.log.record(m.month, missing, Event.SUPPORT_LEFT, Cause.DISTRUST)
     p.support_left[missing] = 0
-    ended = missing[p.monitored[missing]]
-    p.monitored[ended] = False
-    p.monitoring_left[ended] = 0
-    m.log.record(m.month, ended, Event.MONITORING_ENDED, Cause.DISTRUST)
+    end_monitoring(m, missing, Cause.DISTRUST)
     support_over(m, missing)
 
 

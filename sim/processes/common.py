@@ -114,13 +114,19 @@ def end_services(m: ReintegrationModel, idx: NDArray[np.intp], cause: Cause) -> 
     supported = idx[p.support_left[idx] > 0]
     m.log.record(m.month, supported, Event.SUPPORT_ENDED, cause)
     p.support_left[supported] = 0
+    end_monitoring(m, idx, cause)
+    waiting = idx[p.waiting_since[idx] >= 0]
+    m.log.record(m.month, waiting, Event.SUPPORT_MISSED, cause)
+    p.waiting_since[waiting] = -1
+
+
+def end_monitoring(m: ReintegrationModel, idx: NDArray[np.intp], cause: Cause) -> None:
+    """Stop the monitoring of those of ``idx`` who are monitored."""
+    p = m.people
     monitored = idx[p.monitored[idx]]
     m.log.record(m.month, monitored, Event.MONITORING_ENDED, cause)
     p.monitored[monitored] = False
     p.monitoring_left[monitored] = 0
-    waiting = idx[p.waiting_since[idx] >= 0]
-    m.log.record(m.month, waiting, Event.SUPPORT_MISSED, cause)
-    p.waiting_since[waiting] = -1
 
 
 def start_return(
