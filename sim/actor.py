@@ -13,12 +13,16 @@ Adding an agent type is one new actor class; see ARCHITECTURE.md "Adding an agen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
+import mesa
 import pandas as pd
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
+
+A = TypeVar("A", bound=mesa.Agent)
 
 
 class Actor:
@@ -45,3 +49,31 @@ class Actor:
     def results(self) -> dict[str, pd.DataFrame]:
         """Tables for :class:`sim.run.Result` (table name -> table) at the end of a run."""
         return {}
+
+    def materialise(self) -> None:
+        """Create any Mesa agents this actor defers (see :class:`RowAgents`)."""
+
+
+class RowAgents(Generic[A]):
+    """The Mesa agents that view an actor's rows, created the first time any is asked for.
+
+    A run's processes act on columns and never need the agent objects, so creating
+    thousands of them (and registering each with the model) is deferred until something
+    asks: ``model.agents``, ``model.agents_by_type``, ``actor[row]``. Then every row's
+    agent is created at once, in row order, and registered with the model as usual; rows
+    added later (new traffickers) get theirs on the next request.
+
+    Args:
+        model: The model the agents belong to.
+        make: Creates the agent of one row.
+    """
+
+    def __init__(self, model: ReintegrationModel, make: Callable[[ReintegrationModel, int], A]):
+        self.model = model
+        self.make = make
+        self.agents: list[A] = []
+
+    def up_to(self, n: int) -> list[A]:
+        """The agents of rows ``0..n-1``, creating those not yet made."""
+        self.agents.extend(self.make(self.model, row) for row in range(len(self.agents), n))
+        return self.agents

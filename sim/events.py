@@ -45,7 +45,13 @@ _FILL = {"cause": 0, "international": -1, "trafficker": -1, "package": 0, "purpo
 
 
 class EventLog:
-    """Collects events month by month."""
+    """Collects events month by month, in typed chunks.
+
+    Each call of :meth:`record` keeps its survivors and episodes as small typed arrays and its
+    other columns as they were given (one value for all, or an array); they are expanded into
+    whole columns once, in :meth:`to_frame`. So recording costs little more than the copy of
+    the survivors' rows, however many columns the log has.
+    """
 
     def __init__(self, episode: NDArray[np.int16]) -> None:
         """Create an empty log.
@@ -54,7 +60,9 @@ class EventLog:
             episode: The model's live episode column; its value is copied into every event.
         """
         self._episode = episode
-        self._chunks: list[dict[str, NDArray]] = []
+        self._who: list[NDArray[np.int32]] = []
+        self._episodes: list[NDArray[np.int16]] = []
+        self._given: dict[str, list[ArrayLike | None]] = {c: [] for c in _GIVEN}
 
     def record(
         self,
@@ -69,36 +77,55 @@ class EventLog:
         purpose: ArrayLike | None = None,
     ) -> None:
         """Append one event for each survivor in ``who``."""
-        n = len(who)
-        if n == 0:
+        if len(who) == 0:
             return
+        given = self._given
+        self._who.append(np.asarray(who, dtype=np.int32))
+        self._episodes.append(self._episode[who])
+        given["month"].append(month)
+        given["event"].append(int(event))
+        given["cause"].append(cause)
+        given["international"].append(international)
+        given["trafficker"].append(trafficker)
+        given["package"].append(package)
+        given["purpose"].append(purpose)
 
-        def col(value: ArrayLike | None, fill: int, name: str) -> NDArray:
-            if value is None:
-                return np.full(n, fill, dtype=_DTYPES[name])
-            return np.broadcast_to(np.asarray(value).astype(_DTYPES[name]), (n,)).copy()
+    def __len__(self) -> int:
+        return sum(len(w) for w in self._who)
 
-        self._chunks.append(
-            {
-                "month": np.full(n, month, dtype=np.int16),
-                "survivor": np.asarray(who, dtype=np.int32),
-                "event": np.full(n, event, dtype=np.int8),
-                "cause": col(cause, 0, "cause"),
-                "episode": self._episode[who].astype(np.int16),
-                "international": col(international, -1, "international"),
-                "trafficker": col(trafficker, -1, "trafficker"),
-                "package": col(package, 0, "package"),
-                "purpose": col(purpose, -1, "purpose"),
-            }
-        )
+    def columns(self) -> dict[str, NDArray]:
+        """Every column of the log as one typed array."""
+        if not self._who:
+            return {c: np.empty(0, dtype=_DTYPES[c]) for c in COLUMNS}
+        sizes = np.array([len(w) for w in self._who])
+        data = {
+            "survivor": np.concatenate(self._who),
+            "episode": np.concatenate(self._episodes).astype(_DTYPES["episode"]),
+        }
+        for name, values in self._given.items():
+            data[name] = _expand(values, sizes, name)
+        return {c: data[c] for c in COLUMNS}
 
     def to_frame(self) -> pd.DataFrame:
         """The log as a DataFrame with categorical ``event`` and ``cause`` names."""
-        if self._chunks:
-            data = {c: np.concatenate([ch[c] for ch in self._chunks]) for c in COLUMNS}
-        else:
-            data = {c: np.empty(0, dtype=_DTYPES[c]) for c in COLUMNS}
-        return frame(data)
+        return frame(self.columns())
+
+
+#: Columns given to :meth:`EventLog.record` as one value or an array per survivor.
+_GIVEN = ("month", "event", "cause", "international", "trafficker", "package", "purpose")
+
+
+def _expand(values: list[ArrayLike | None], sizes: NDArray[np.intp], name: str) -> NDArray:
+    """One column from each record's value (None: not applicable; a number; an array)."""
+    dtype = _DTYPES[name]
+    fill = _FILL.get(name, 0)
+    arrays = [isinstance(v, np.ndarray) for v in values]
+    scalar = [fill if v is None or a else v for v, a in zip(values, arrays, strict=True)]
+    out = np.repeat(np.array(scalar, dtype=dtype), sizes)
+    ends = np.cumsum(sizes)
+    for i in np.flatnonzero(arrays):
+        out[ends[i] - sizes[i] : ends[i]] = values[i]
+    return out
 
 
 def frame(data: Mapping[str, ArrayLike]) -> pd.DataFrame:

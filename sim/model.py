@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import mesa
-import numpy as np
-from numpy.typing import NDArray
 
 from sim import processes
 from sim.actor import Actor
 from sim.parameters import Params
-from sim.randomness import Streams
+from sim.randomness import Draws, Streams
 from sim.rates import prob
 from sim.services import Authority, Services
 from sim.survivors import Survivors
@@ -97,9 +95,36 @@ class ReintegrationModel(mesa.Model):
         """Every actor's counts of the month, for the DataCollector."""
         self.counts = {k: v for actor in self.actors for k, v in actor.counts().items()}
 
+    # --- Mesa agents, created when first asked for (sim.actor.RowAgents) ---------------------
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Every agent of the model (survivors' and traffickers' are created on first use)."""
+        self.materialise()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        """The agents of each type (survivors' and traffickers' are created on first use)."""
+        self.materialise()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """The types of agent in the model."""
+        self.materialise()
+        return super().agent_types
+
+    def materialise(self) -> None:
+        """Create every actor's deferred Mesa agents (a no-op once they exist)."""
+        for actor in getattr(self, "actors", ()):
+            actor.materialise()
+
     # --- randomness ---------------------------------------------------------------------------
-    def u(self, stream: str, k: int = 1) -> NDArray[np.float64]:
-        """``k`` uniforms per survivor from a process's stream, shape (k, n)."""
+    def u(self, stream: str, k: int = 1) -> Draws:
+        """``k`` uniforms per survivor from a process's stream, indexed as shape (k, n).
+
+        Only the numbers a process reads are computed (:class:`sim.randomness.Draws`).
+        """
         return self.streams.uniforms(stream, self.month, self.n, k)
 
 

@@ -1,17 +1,24 @@
 """The model's randomness: one stream per draw site, seeded from the run's seed and its name.
 
 Every place that draws random numbers (a *site*: ``"journey.recruitment"``, ``"cohort"``)
-has a generator of its own whose seed is derived from the run's seed and a hash of the
-site's name, as Starsim's distributions do (``starsim/distributions.py``), never from the
-order in which sites were declared. Monthly draws are keyed by the month too, and every
-site draws one uniform per survivor (or per trafficker) whether or not that survivor is
-eligible. So survivor ``i``'s draw at site ``s`` in month ``t`` is a fixed number of the
-run's seed: switching a policy lever, adding a site or skipping one leaves every other draw
-unchanged (common random numbers), and scenario comparisons share their noise.
+has numbers of its own, derived from the run's seed and a hash of the site's name, as
+Starsim's distributions do (``starsim/distributions.py``), never from the order in which
+sites were declared.
 
-A site's month draws are the same array however often it is asked for in that month, so a
-survivor who passes the same site twice in a month gets the same numbers: give each decision
-its own site.
+Monthly draws are *counter-based*: survivor ``i``'s uniform at site ``s``, month ``t`` and
+row ``r`` is a pure function of ``(seed, s, t, r, i)``, computed only for the survivors a
+process considers. The function is SplitMix64 (Steele, Lea and Flood, "Fast splittable
+pseudorandom number generators", OOPSLA 2014; Vigna's reference ``splitmix64.c`` at
+prso.di.unimi.it/xoroshiro): the ``i+1``-th output of SplitMix64 started from a 64-bit key
+for ``(seed, s, t, r)``, which numpy's ``SeedSequence`` derives. SplitMix64's outputs pass
+TestU01's BigCrush, and :func:`splitmix64` reproduces the reference outputs (a test checks
+them); a slow test checks uniformity and independence across sites and months here.
+
+So switching a policy lever, adding a site or skipping one, or drawing for more or fewer
+survivors leaves every other draw unchanged (common random numbers), and scenario
+comparisons share their noise. A site's draws are the same however often it is asked for in
+a month, so a survivor who passes the same site twice in a month gets the same numbers: give
+each decision its own site.
 """
 
 from __future__ import annotations
@@ -19,9 +26,15 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Hashable
+from typing import overload
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
+
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_TO_UNIT = 2.0**-53
 
 
 @functools.cache
@@ -31,37 +44,138 @@ def site_key(name: str) -> int:
     return int.from_bytes(digest[:8], "little") >> 1
 
 
+def splitmix64(key: ArrayLike, counters: ArrayLike) -> NDArray[np.uint64]:
+    """Output number ``c`` (1-based) of SplitMix64 seeded with ``key``, for each ``c``.
+
+    ``splitmix64(1234567, [1, 2])`` gives the reference generator's first two outputs
+    for seed 1234567. Arithmetic wraps modulo 2**64, as in the reference. Keys and
+    counters broadcast: keys of shape ``(k, 1)`` and ``n`` counters give ``(k, n)`` outputs.
+    """
+    z = np.asarray(counters, dtype=np.uint64) * _GAMMA
+    z = z + np.asarray(key, dtype=np.uint64)
+    z ^= z >> np.uint64(30)
+    z *= _MIX1
+    z ^= z >> np.uint64(27)
+    z *= _MIX2
+    z ^= z >> np.uint64(31)
+    return z
+
+
+def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]:
+    """Uniforms on [0, 1) from the top 53 bits of :func:`splitmix64` at ``counters + 1``."""
+    c = np.asarray(counters, dtype=np.uint64) + np.uint64(1)
+    return (splitmix64(key, c) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+
+
+_MASK = 2**64 - 1
+
+
+def _fold(key: int, value: int) -> int:
+    """SplitMix64's first output for the seed ``key ^ value`` (a 64-bit hash combine)."""
+    z = ((key ^ value) + 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+class Draws:
+    """``k`` rows of one uniform per survivor for a site in a month, computed where read.
+
+    Index it as an array of shape ``(k, n)`` would be: ``u[r, idx]`` (the row-``r`` numbers
+    of survivors ``idx``), ``u[:, idx]`` (all rows, shape ``(k, len(idx))``) or ``u[r]`` (a
+    row, itself indexed later by survivor). Only the numbers read are computed.
+    """
+
+    def __init__(self, keys: tuple[int, ...], n: int) -> None:
+        self.keys = keys
+        self.shape = (len(keys), n)
+        self._columns = np.array(keys, dtype=np.uint64)[:, None]
+
+    @overload
+    def __getitem__(self, index: tuple[int | slice, ArrayLike]) -> NDArray[np.float64]: ...
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    def __getitem__(self, index: object) -> NDArray[np.float64] | Row:
+        rows, who = index if isinstance(index, tuple) else (index, None)
+        if isinstance(rows, slice):
+            who = np.arange(self.shape[1]) if who is None else _positions(who, self.shape[1])
+            return counter_uniforms(self._columns[rows], who)
+        row = Row(self.keys[int(rows)], self.shape[1])
+        return row if who is None else row[who]
+
+
+class Row:
+    """One row of :class:`Draws`: survivor ``i``'s number is ``row[i]``."""
+
+    def __init__(self, key: int, n: int) -> None:
+        self.key = key
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, who: ArrayLike) -> NDArray[np.float64]:
+        return counter_uniforms(self.key, _positions(who, self.n))
+
+    def __array__(self, dtype: None = None, copy: None = None) -> NDArray[np.float64]:
+        return counter_uniforms(self.key, np.arange(self.n))
+
+
+def _positions(who: ArrayLike, n: int) -> NDArray[np.intp]:
+    """Survivor rows ``0..n-1`` from an index array or a boolean mask (else a bug)."""
+    who = np.asarray(who)
+    if who.dtype == np.bool_:
+        return np.flatnonzero(who)
+    if who.ndim != 1 or who.dtype.kind not in "iu":
+        raise IndexError(f"bug: draws are indexed by a 1-d array of survivor rows, not {who!r}.")
+    if len(who) and not (0 <= who.min() and who.max() < n):
+        raise IndexError(f"bug: survivor rows outside 0..{n - 1} drawn.")
+    return who
+
+
 class Streams:
-    """The generators of one run, by site name.
+    """The random numbers of one run, by site name.
 
     Args:
         seed: The run's seed.
-        trace: Record a digest of every month's draws by ``(site, month)`` in ``self.trace``
-            (for tests of common random numbers).
+        trace: Record the keys of every site's monthly draws by ``(site, month)`` in
+            ``self.trace`` (for tests of common random numbers).
     """
 
     def __init__(self, seed: int, trace: bool = False) -> None:
         self.seed = seed
-        self.trace: dict[tuple[str, Hashable], str] | None = {} if trace else None
+        self.trace: dict[tuple[str, Hashable], tuple[int, ...]] | None = {} if trace else None
         self._month: int | None = None
-        self._drawn: dict[str, NDArray[np.float64]] = {}
+        self._drawn: dict[str, Draws] = {}
+        self._base = int(np.random.SeedSequence(seed).generate_state(1, np.uint64)[0])
 
     def generator(self, site: str, *counter: int) -> np.random.Generator:
         """A fresh generator for ``site`` (and, optionally, a counter such as an index).
 
-        The same arguments always give the same generator state.
+        For set-up draws taken in sequence (the cohort); the same arguments always give the
+        same generator state.
         """
-        if any(c < 0 for c in counter):
-            raise ValueError(f"stream counters must not be negative (got {counter} for {site}).")
-        sequence = np.random.SeedSequence(self.seed, spawn_key=(site_key(site), *counter))
-        return np.random.default_rng(sequence)
+        return np.random.default_rng(self._sequence(site, *counter))
 
     def __getitem__(self, site: str) -> np.random.Generator:
         """The set-up generator of a site (drawn from in sequence, e.g. the cohort)."""
         return self.generator(site)
 
-    def uniforms(self, site: str, month: int, n: int, k: int = 1) -> NDArray[np.float64]:
-        """``k`` rows of ``n`` uniforms for ``site`` in ``month`` (one column per survivor).
+    def key(self, site: str, month: int, row: int = 0) -> int:
+        """The 64-bit SplitMix64 key of a site's row of draws in a month.
+
+        The run's seed is hashed once by numpy's ``SeedSequence``; the site's key, the month
+        and the row are then folded in one at a time by SplitMix64's output function, so a
+        key costs a few integer operations.
+        """
+        if month < 0 or row < 0:
+            raise ValueError(f"stream counters must not be negative (got {month}, {row}).")
+        return _fold(_fold(_fold(self._base, site_key(site)), month + 1), row)
+
+    def uniforms(self, site: str, month: int, n: int, k: int = 1) -> Draws:
+        """``k`` rows of one uniform per survivor ``0..n-1`` for ``site`` in ``month``.
 
         Raises:
             RuntimeError: The site was already drawn this month with another shape: two
@@ -71,9 +185,10 @@ class Streams:
             self._month, self._drawn = month, {}
         drawn = self._drawn.get(site)
         if drawn is None:
-            drawn = self.generator(site, month + 1).random((k, n))
+            drawn = Draws(tuple(self.key(site, month, r) for r in range(k)), n)
             self._drawn[site] = drawn
-            self._record(site, month, drawn)
+            if self.trace is not None:
+                self.trace[(site, month)] = drawn.keys
         elif drawn.shape != (k, n):
             raise RuntimeError(
                 f"bug: stream {site!r} was drawn with shape {drawn.shape} and then {(k, n)} "
@@ -81,15 +196,26 @@ class Streams:
             )
         return drawn
 
+    def numbers(self, site: str, items: ArrayLike, k: int = 1) -> NDArray[np.float64]:
+        """``k`` set-up uniforms for each item number in ``items``, shape ``(k, len(items))``.
+
+        Item ``i``'s numbers depend only on the seed, the site and ``i`` (a trafficker
+        added later gets the numbers of its index, whoever came before).
+        """
+        keys = np.array([self.key(site, 0, r) for r in range(k)], dtype=np.uint64)
+        return counter_uniforms(keys[:, None], np.asarray(items, dtype=np.intp))
+
     def per_item(self, site: str, month: int, n: int) -> NDArray[np.float64]:
         """One uniform per item ``0..n-1`` for ``site`` in ``month``.
 
         Item ``i``'s number does not depend on ``n``: a list that grows keeps its draws.
         """
-        drawn = self.generator(site, month + 1).random(n)
-        self._record(site, month, drawn)
-        return drawn
-
-    def _record(self, site: str, month: int, drawn: NDArray[np.float64]) -> None:
+        key = self.key(site, month)
         if self.trace is not None:
-            self.trace[(site, month)] = hashlib.sha256(drawn.tobytes()).hexdigest()
+            self.trace[(site, month)] = (key,)
+        return counter_uniforms(key, np.arange(n))
+
+    def _sequence(self, site: str, *counter: int) -> np.random.SeedSequence:
+        if any(c < 0 for c in counter):
+            raise ValueError(f"stream counters must not be negative (got {counter} for {site}).")
+        return np.random.SeedSequence(self.seed, spawn_key=(site_key(site), *counter))

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from sim.actor import Actor
+from sim.actor import Actor, RowAgents
+from sim.randomness import Draws
 from sim.rates import prob
 
 if TYPE_CHECKING:
@@ -49,35 +50,55 @@ class Traffickers(Actor):
         #: could take only because every one who could was at capacity.
         self.attempts = 0
         self.full = 0
-        #: Rows of every survivor each trafficker has exploited, in order.
-        self.exploited: list[list[int]] = []
-        self.agents: list[Trafficker] = []
+        #: Who each trafficker took, in order: chunks of (trafficker, survivor row) pairs.
+        self._took: list[tuple[NDArray[np.int32], NDArray[np.int32]]] = []
+        self._agents = RowAgents(model, Trafficker)
         self._replacements: list[tuple[int, int]] = []  # (month due, region)
         count = int(np.floor(self.params.per_1000_survivors * model.n / 1000.0 + 0.5))
         # Spread traffickers evenly over regions so every region has some where possible.
-        for region in np.arange(count) % model.params.cohort.n_regions:
-            self.add(int(region))
+        self.add(np.arange(count) % model.params.cohort.n_regions)
 
     def __len__(self) -> int:
         return len(self.region)
 
+    @property
+    def agents(self) -> list[Trafficker]:
+        """Every trafficker's Mesa agent, by index (created on first request)."""
+        return self._agents.up_to(len(self))
+
     def __getitem__(self, index: int) -> Trafficker:
         return self.agents[int(index)]
 
-    def add(self, region: int) -> None:
-        """A new trafficker; its reach and contacts come from its own index's stream."""
-        index = len(self)
-        u = self.model.streams.generator("trafficker.attributes", index).random(2)
-        self.region = np.append(self.region, np.int16(region))
-        self.reach = np.append(self.reach, u[0] < self.params.share_reach_destination)
-        self.contacts = np.append(self.contacts, u[1] < self.params.share_with_colluding_contacts)
-        self.active_mask = np.append(self.active_mask, True)
-        self.removed_month = np.append(self.removed_month, np.int32(-1))
-        self.threats = np.append(self.threats, 0)
-        self.claims = np.append(self.claims, 0.0)
-        self.recruits = np.append(self.recruits, np.int32(0))
-        self.exploited.append([])
-        self.agents.append(Trafficker(self.model, index))
+    def materialise(self) -> None:
+        """Create the Mesa agents of traffickers nobody has asked for yet."""
+        self._agents.up_to(len(self))
+
+    def add(self, regions: NDArray[np.integer]) -> None:
+        """New traffickers in ``regions``; each one's reach and contacts are its index's draws."""
+        n = len(regions)
+        index = np.arange(len(self), len(self) + n)
+        u = self.model.streams.numbers("trafficker.attributes", index, k=2)
+
+        def grow(column: NDArray, values: ArrayLike) -> NDArray:
+            return np.concatenate([column, np.broadcast_to(values, n).astype(column.dtype)])
+
+        self.region = grow(self.region, regions)
+        self.reach = grow(self.reach, u[0] < self.params.share_reach_destination)
+        self.contacts = grow(self.contacts, u[1] < self.params.share_with_colluding_contacts)
+        self.active_mask = grow(self.active_mask, True)
+        self.removed_month = grow(self.removed_month, -1)
+        self.threats = grow(self.threats, 0)
+        self.claims = grow(self.claims, 0.0)
+        self.recruits = grow(self.recruits, 0)
+
+    def exploited(self, index: int) -> list[int]:
+        """Rows of every survivor trafficker ``index`` has exploited, in order."""
+        return [int(row) for tid, rows in self._took for row in rows[tid == index]]
+
+    def people_exploited(self) -> NDArray[np.int64]:
+        """How many survivors each trafficker has exploited (an episode each)."""
+        counts = [np.bincount(tid, minlength=len(self)) for tid, _ in self._took]
+        return np.sum(counts, axis=0) if counts else np.zeros(len(self), dtype=np.int64)
 
     def assign_first(self) -> None:
         """Each survivor's first trafficker: from their region with ``same_region_share``."""
@@ -94,8 +115,7 @@ class Traffickers(Actor):
             if len(pool):
                 first[rows] = pool[np.floor(u[1, rows] * len(pool)).astype(np.int32)]
         p.trafficker[:] = first
-        for row, tid in enumerate(first):
-            self.exploited[tid].append(row)
+        self.took(np.arange(m.n), first)
 
     def start_month(self) -> None:
         """Replacements arrive, then each active trafficker is removed with its probability.
@@ -106,8 +126,8 @@ class Traffickers(Actor):
         month = self.model.month
         due = [r for r in self._replacements if r[0] <= month]
         self._replacements = [r for r in self._replacements if r[0] > month]
-        for _, region in due:
-            self.add(region)
+        if due:
+            self.add(np.array([region for _, region in due]))
         u = self.model.streams.per_item("trafficker.removal", month, len(self))
         removed = np.flatnonzero(self.active_mask & (u < self.p_removal))
         self.active_mask[removed] = False
@@ -130,7 +150,7 @@ class Traffickers(Actor):
         idx: NDArray[np.intp],
         international: NDArray[np.bool_],
         former_only: bool,
-        u: NDArray[np.float64],
+        u: Draws,
     ) -> NDArray[np.int32]:
         """Match survivors to active traffickers with capacity left; -1 where none can.
 
@@ -142,7 +162,7 @@ class Traffickers(Actor):
             idx: Survivors to be (re-)trafficked, any order.
             international: Per survivor in ``idx``: whether the new episode crosses a border.
             former_only: Only the former trafficker may take them (coercion by threats).
-            u: A (2, N) array of uniforms: row 0 orders the candidates, row 1 picks one.
+            u: Two rows of uniforms by survivor: row 0 orders the candidates, row 1 picks one.
 
         Returns:
             Trafficker index per survivor in ``idx``.
@@ -154,13 +174,14 @@ class Traffickers(Actor):
         capacity = self.params.recruits_per_month
         free = self.active_mask & (self.recruits < capacity)
         self.attempts += len(idx)
+        pick = u[1, idx]
         for j in np.argsort(u[0, idx], kind="stable"):
             i = idx[j]
             pool = self._pool(
                 free, int(p.trafficker[i]), int(p.region[i]), former_only, international[j]
             )
             if len(pool):
-                tid = int(pool[int(u[1, i] * len(pool))])
+                tid = int(pool[int(pick[j] * len(pool))])
                 out[j] = tid
                 self.recruits[tid] += 1
                 free[tid] = self.recruits[tid] < capacity
@@ -189,8 +210,7 @@ class Traffickers(Actor):
 
     def took(self, idx: NDArray[np.intp], tid: NDArray[np.int32]) -> None:
         """Record that traffickers ``tid`` now exploit survivors ``idx``."""
-        for i, t in zip(idx, tid, strict=True):
-            self.exploited[t].append(int(i))
+        self._took.append((np.asarray(tid, dtype=np.int32), np.asarray(idx, dtype=np.int32)))
 
     def book_pressure(self, tid: NDArray[np.int32], claimed: NDArray[np.float64]) -> None:
         """Book a spell of threats and its 'debt' claim on each trafficker in ``tid``."""
@@ -214,7 +234,7 @@ class Traffickers(Actor):
                 "reach_destination": self.reach,
                 "active": self.active_mask,
                 "removed_month": self.removed_month,
-                "people_exploited": [len(e) for e in self.exploited],
+                "people_exploited": self.people_exploited(),
                 "colluding_contacts": self.contacts,
                 "threats_made": self.threats,
                 "debt_claimed": self.claims,
@@ -269,7 +289,7 @@ class Trafficker(mesa.Agent):
     @property
     def exploited(self) -> list[int]:
         """Rows of every survivor it has exploited, in order."""
-        return self._all.exploited[self.index]
+        return self._all.exploited(self.index)
 
     @property
     def threats_made(self) -> int:

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from sim.processes.common import end_monitoring, start_return, to_community
 from sim.processes.destination import become_homeless
+from sim.randomness import Row
 from sim.rates import prob
 from sim.states import COMMUNITY, Cause, Event, Package, Place, Route, State
 
@@ -27,7 +28,7 @@ _PLACE_CAUSE = {Place.ORIGIN: Cause.ORIGIN_SERVICE, Place.DESTINATION: Cause.DES
 def admit_to_assistance(
     m: ReintegrationModel,
     idx: NDArray[np.intp],
-    u_decline: NDArray[np.float64],
+    u_decline: Row,
     at_home: NDArray[np.bool_],
 ) -> NDArray[np.bool_]:
     """Offer assistance to referred survivors; return who started it (mask over ``idx``).

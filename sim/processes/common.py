@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.randomness import Draws
 from sim.states import Cause, Event, Purpose, Route, State, Support
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def recruit_and_retraffic(
     idx: NDArray[np.intp],
     cause: Cause,
     international: NDArray[np.bool_],
-    u: NDArray[np.float64],
+    u: Draws,
     former_only: bool = False,
 ) -> NDArray[np.bool_]:
     """Re-traffic those of ``idx`` a trafficker can take; returns who was taken."""

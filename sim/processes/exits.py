@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.processes.assistance import admit_to_assistance
 from sim.processes.common import retraffic, start_return, to_community
+from sim.randomness import Draws
 from sim.states import Cause, Event, Route, State
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def identification(m: ReintegrationModel) -> None:
 
 
 def _route_unassisted(
-    m: ReintegrationModel, idx: np.ndarray, intercepted: np.ndarray, u: np.ndarray
+    m: ReintegrationModel, idx: np.ndarray, intercepted: np.ndarray, u: Draws
 ) -> None:
     """Deportation (intercepted abroad), self-return, or staying abroad irregularly.
 

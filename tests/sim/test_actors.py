@@ -35,9 +35,10 @@ class Visitors(Actor):
     def start_month(self):
         p = self.model.people
         u = self.model.streams.uniforms("visitors.visit", self.model.month, self.model.n)
-        visited = np.isin(p.state, COMMUNITY) & (u[0] < prob(self.params.visit_rate_per_month))
-        self.visits += visited
-        self.this_month = int(visited.sum())
+        home = np.flatnonzero(np.isin(p.state, COMMUNITY))
+        visited = home[u[0, home] < prob(self.params.visit_rate_per_month)]
+        self.visits[visited] += 1
+        self.this_month = len(visited)
 
     def counts(self):
         return {"visits": self.this_month}

@@ -12,22 +12,74 @@ import sim
 from sim.model import ReintegrationModel
 from sim.parameters import Params, PolicyParams
 from sim.parameters.fields import bounds
-from sim.randomness import Streams, site_key
+from sim.randomness import Streams, site_key, splitmix64
 
 SMALL = {"cohort.n_survivors": 400, "run.horizon_months": 36}
 
 
+ALL = np.arange(10)
+
+
 def test_a_sites_draws_depend_only_on_the_seed_its_name_and_the_month():
-    alone = Streams(7).uniforms("journey", 5, n=10, k=2)
+    alone = Streams(7).uniforms("journey", 5, n=10, k=2)[:, ALL]
     busy = Streams(7)
     for month in range(5):
-        busy.uniforms("journey", month, n=10, k=2)
-        busy.uniforms("a new site", month, n=10)
-    busy.uniforms("retrafficking", 5, n=10)
-    np.testing.assert_array_equal(busy.uniforms("journey", 5, n=10, k=2), alone)
-    assert not np.array_equal(Streams(8).uniforms("journey", 5, n=10, k=2), alone)
-    assert not np.array_equal(Streams(7).uniforms("journey", 6, n=10, k=2), alone)
-    assert not np.array_equal(Streams(7).uniforms("pressure", 5, n=10, k=2), alone)
+        busy.uniforms("journey", month, n=10, k=2)[:, ALL]
+        busy.uniforms("a new site", month, n=10)[0, ALL]
+    busy.uniforms("retrafficking", 5, n=10)[0, ALL]
+    np.testing.assert_array_equal(busy.uniforms("journey", 5, n=10, k=2)[:, ALL], alone)
+    assert not np.array_equal(Streams(8).uniforms("journey", 5, n=10, k=2)[:, ALL], alone)
+    assert not np.array_equal(Streams(7).uniforms("journey", 6, n=10, k=2)[:, ALL], alone)
+    assert not np.array_equal(Streams(7).uniforms("pressure", 5, n=10, k=2)[:, ALL], alone)
+    assert not np.array_equal(alone[0], alone[1])
+
+
+def test_a_survivors_draw_does_not_depend_on_who_else_is_drawn():
+    u = Streams(7).uniforms("journey", 5, n=10, k=3)
+    whole = u[:, ALL]
+    np.testing.assert_array_equal(u[1, np.array([7, 2])], whole[1, [7, 2]])
+    np.testing.assert_array_equal(u[:, np.array([4])], whole[:, [4]])
+    np.testing.assert_array_equal(u[2][np.array([9, 0])], whole[2, [9, 0]])
+    np.testing.assert_array_equal(u[0, ALL % 2 == 0], whole[0, ::2])
+    np.testing.assert_array_equal(np.asarray(u[2]), whole[2])
+    assert u[0, np.empty(0, np.intp)].shape == (0,)
+    assert u[:, np.empty(0, np.intp)].shape == (3, 0)
+
+
+def test_draws_outside_the_cohort_are_a_bug():
+    u = Streams(7).uniforms("journey", 5, n=10)
+    for bad in (np.array([10]), np.array([-1])):
+        with pytest.raises(IndexError, match="bug: survivor rows outside"):
+            u[0, bad]
+    with pytest.raises(IndexError, match="bug: draws are indexed"):
+        u[0, np.array([0.5])]
+
+
+def test_splitmix64_gives_the_reference_outputs():
+    # Vigna's splitmix64.c seeded with 1234567 (the vectors Rosetta Code and many ports
+    # check) and with 0; keys broadcast against counters.
+    first = [
+        6457827717110365317,
+        3203168211198807973,
+        9817491932198370423,
+        4593380528125082431,
+        16408922859458223821,
+    ]
+    assert splitmix64(1234567, np.arange(1, 6)).tolist() == first
+    assert int(splitmix64(0, [1])[0]) == 0xE220A8397B1DCDAF
+    both = splitmix64(np.array([[0], [1234567]], dtype=np.uint64), np.arange(1, 3))
+    assert both[1].tolist() == first[:2] and both.shape == (2, 2)
+
+
+def test_monthly_keys_refuse_negative_counters():
+    with pytest.raises(ValueError, match="must not be negative"):
+        Streams(1).key("journey", -1)
+
+
+def test_an_items_set_up_numbers_do_not_depend_on_the_others():
+    s = Streams(3)
+    all_five = s.numbers("trafficker.attributes", np.arange(5), k=2)
+    np.testing.assert_array_equal(s.numbers("trafficker.attributes", [3, 4], k=2), all_five[:, 3:])
 
 
 def test_site_keys_are_stable_across_processes():
@@ -50,7 +102,7 @@ def test_site_keys_are_stable_across_processes():
 
 def test_a_site_asked_twice_in_a_month_gives_the_same_draws_and_a_new_shape_is_a_bug():
     s = Streams(1)
-    np.testing.assert_array_equal(s.uniforms("a", 0, 5, 2), s.uniforms("a", 0, 5, 2))
+    assert s.uniforms("a", 0, 5, 2) is s.uniforms("a", 0, 5, 2)
     with pytest.raises(RuntimeError, match="bug: stream 'a'"):
         s.uniforms("a", 0, 5, 3)
 
