@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from sim.states import Family, Purpose, State
 
@@ -44,7 +45,7 @@ class Survivor(mesa.Agent):
     @property
     def age(self) -> float:
         """Age in years this month."""
-        return float(self.model.people.age(self.model.month)[self.row])
+        return float(self.model.people.age(self.model.month, np.array([self.row]))[0])
 
     @property
     def purpose(self) -> Purpose:

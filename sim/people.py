@@ -12,11 +12,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.cohort import Columns
-from sim.states import Econ, Route, State
+from sim.states import COMMUNITY, Econ, Route, State
 
 #: Age of majority in years: younger survivors are children (the legal definition used for
 #: trafficking in persons; IASC-2021 "Enablers of re-trafficking" treats children apart).
 AGE_OF_MAJORITY = 18
+#: Lookup by state code: whether that state is in the community.
+_IN_COMMUNITY = np.isin(np.arange(len(State)), COMMUNITY)
 
 #: Debt, in months of income, from which a survivor counts as in debt.
 IN_DEBT_MONTHS = 1.0
@@ -129,13 +131,19 @@ class People:
     def __len__(self) -> int:
         return len(self.state)
 
-    def age(self, month: int) -> NDArray[np.float64]:
-        """Age in years in ``month``, for everyone."""
-        return self.age_at_entry + np.maximum(month - self.entry_month, 0) / 12.0
+    def age(self, month: int, idx: NDArray[np.intp] | None = None) -> NDArray[np.float64]:
+        """Age in years in ``month``, for everyone or for ``idx``."""
+        if idx is None:
+            return self.age_at_entry + np.maximum(month - self.entry_month, 0) / 12.0
+        return self.age_at_entry[idx] + np.maximum(month - self.entry_month[idx], 0) / 12.0
 
     def minor(self, month: int, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
         """Whether each of ``idx`` is under :data:`AGE_OF_MAJORITY` in ``month``."""
-        return self.age(month)[idx] < AGE_OF_MAJORITY
+        return self.age(month, idx) < AGE_OF_MAJORITY
+
+    def in_community(self) -> NDArray[np.bool_]:
+        """Whether each survivor lives in the community (at home, abroad or migrating)."""
+        return _IN_COMMUNITY[self.state]
 
     def in_debt(self, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
         """Whether each of ``idx`` owes at least :data:`IN_DEBT_MONTHS` of income."""

@@ -63,7 +63,10 @@ def splitmix64(key: ArrayLike, counters: ArrayLike) -> NDArray[np.uint64]:
 
 def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]:
     """Uniforms on [0, 1) from the top 53 bits of :func:`splitmix64` at ``counters + 1``."""
-    c = np.asarray(counters, dtype=np.uint64) + np.uint64(1)
+    c = np.asarray(counters, dtype=np.uint64)
+    if c.size == 0:
+        return np.empty(np.broadcast_shapes(np.shape(key), c.shape), dtype=np.float64)
+    c = c + np.uint64(1)
     return (splitmix64(key, c) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
 
 

@@ -17,7 +17,7 @@ from sim.processes.common import end_monitoring, start_return, to_community
 from sim.processes.destination import become_homeless
 from sim.randomness import Row
 from sim.rates import prob
-from sim.states import COMMUNITY, Cause, Event, Package, Place, Route, State
+from sim.states import Cause, Event, Package, Place, Route, State
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
@@ -43,6 +43,8 @@ def admit_to_assistance(
         u_decline: The process's uniforms, one per survivor (indexed by row).
         at_home: Per survivor in ``idx``: assisted in the country of origin.
     """
+    if len(idx) == 0:
+        return np.zeros(0, dtype=bool)
     p, s = m.people, m.params.survivor
     u_pkg = m.u("admission.package", k=6)
     u_start = m.u("admission.support", k=2)
@@ -94,7 +96,7 @@ def drop_out(m: ReintegrationModel) -> None:
     p, s = m.people, m.params.survivor
     u = m.u("dropout")
     inside = (p.state == State.DEST_ASSISTANCE) & (p.state_since < m.month)
-    supported = np.isin(p.state, COMMUNITY) & (p.support_left > 0) & (p.state_since < m.month)
+    supported = p.in_community() & (p.support_left > 0) & (p.state_since < m.month)
     idx = np.flatnonzero(inside | supported)
     rate = s.dropout_at_zero_trust_per_month * (1.0 - p.trust[idx])
     rate *= np.where(p.minor(m.month, idx), s.dropout_minor_ratio, 1.0)

@@ -92,6 +92,8 @@ def recruit_and_retraffic(
     former_only: bool = False,
 ) -> NDArray[np.bool_]:
     """Re-traffic those of ``idx`` a trafficker can take; returns who was taken."""
+    if len(idx) == 0:
+        return np.zeros(0, dtype=bool)
     tids = m.traffickers.recruit(idx, international, former_only, u)
     taken = tids >= 0
     retraffic(m, idx[taken], cause, international[taken], tids[taken])
@@ -111,6 +113,8 @@ def support_status(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.i
 
 def end_services(m: ReintegrationModel, idx: NDArray[np.intp], cause: Cause) -> None:
     """Stop support, monitoring and waiting for ``idx`` (they left, or were re-trafficked)."""
+    if len(idx) == 0:
+        return
     p = m.people
     supported = idx[p.support_left[idx] > 0]
     m.log.record(m.month, supported, Event.SUPPORT_ENDED, cause)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.rates import prob
-from sim.states import COMMUNITY, Cause, Event, Family, Package, State
+from sim.states import Cause, Event, Family, Package, State
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
@@ -28,7 +28,7 @@ def pressure(m: ReintegrationModel) -> None:
     """
     p, t = m.people, m.params.traffickers
     u = m.u("pressure", k=2)
-    idx = np.flatnonzero(np.isin(p.state, COMMUNITY) & (p.trafficker >= 0))
+    idx = np.flatnonzero(p.in_community() & (p.trafficker >= 0))
     tid = p.trafficker[idx]
     at_home = p.state[idx] == State.AT_HOME
     traffickers = m.traffickers

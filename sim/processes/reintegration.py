@@ -12,7 +12,7 @@ import numpy as np
 from sim.processes.assistance import support_over
 from sim.processes.common import start_return
 from sim.rates import prob
-from sim.states import COMMUNITY, Cause, Event, Package, Route, State
+from sim.states import Cause, Event, Package, Route, State
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
@@ -22,7 +22,7 @@ def reintegration(m: ReintegrationModel) -> None:
     """One month of life in the community for everyone at home, in a destination, or abroad."""
     p, s, sv, pol = m.people, m.params.survivor, m.params.services, m.params.policy
     u = m.u("reintegration", k=4)
-    idx = np.flatnonzero(np.isin(p.state, COMMUNITY))
+    idx = np.flatnonzero(p.in_community())
     supported = p.support_left[idx] > 0
     monitored = p.monitored[idx]
 
@@ -80,7 +80,7 @@ def count_down(m: ReintegrationModel) -> None:
     re-trafficking (arrival months carry the journey's risk instead).
     """
     p = m.people
-    settled = np.isin(p.state, COMMUNITY) & (p.state_since < m.month)
+    settled = p.in_community() & (p.state_since < m.month)
     _count_down_support(m, np.flatnonzero(settled & (p.support_left > 0)))
     _count_down_monitoring(m, np.flatnonzero(settled & p.monitored))
 

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from sim.processes.common import recruit_and_retraffic
 from sim.processes.migration import settling
 from sim.rates import prob
-from sim.states import COMMUNITY, Cause, Family, Package, Purpose, State
+from sim.states import Cause, Family, Package, Purpose, State
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
@@ -46,7 +46,7 @@ def hazard(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
         ),
     )
     h = h * settling(m, idx) * early_risk(m, idx)
-    young = p.age(m.month)[idx] <= 25
+    young = p.age(m.month, idx) <= 25
     h *= np.where(p.minor(m.month, idx), s.hr_minor, np.where(young, s.hr_age_18_25, 1.0))
     h *= np.where(p.psychosocial[idx], s.hr_psychosocial, 1.0)
     h *= np.where(p.substance[idx], s.hr_substance, 1.0)
@@ -81,7 +81,7 @@ def retrafficking(m: ReintegrationModel) -> None:
     p, s = m.people, m.params.survivor
     u = m.u("retrafficking", k=1)
     u_rec = m.u("retrafficking.recruitment", k=2)
-    idx = np.flatnonzero(np.isin(p.state, COMMUNITY) & (p.state_since < m.month))
+    idx = np.flatnonzero(p.in_community() & (p.state_since < m.month))
     h = hazard(m, idx)
     threatened = p.threatened[idx]
     # Legal help contests the trafficker's claims: it scales the excess of the threat ratio.
