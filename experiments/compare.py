@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.defaults import REPLICATES, SEED
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED, RETRAFFICKED
-from experiments.runs import REPLICATES, SEED, run_scenarios
+from experiments.runs import run_scenarios
 from experiments.store import ResultsStore
 from scenarios.loader import Scenario
 from sim.outcomes import HEADLINE_MONTHS

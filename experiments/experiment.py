@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from experiments.defaults import SEED
 from experiments.figures import Figure, draw, figure_index
 from experiments.registry import Experiment, get
-from experiments.runs import SEED, run_scenarios
+from experiments.runs import run_scenarios
 from experiments.store import ResultsStore
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from experiments.runs import REPLICATES
+from experiments.defaults import REPLICATES
 from scenarios import HEADLINE_POLICIES
 from scenarios.loader import Scenario, load
 

@@ -22,16 +22,12 @@ import pandas as pd
 import sim
 from calibration.posterior import draw_for, fingerprint, read_posterior
 from calibration.posterior import resolve as resolve_posterior
+from experiments.defaults import REPLICATES, SEED
 from experiments.store import ResultsStore, git_revision
 from experiments.tasks import Task, replicate_seed, run_task
 from scenarios.loader import Scenario, load
 from sim.executors import execute
 from sim.parameters import Params
-
-#: Replicates per scenario unless asked otherwise (CLI, Python and named experiments).
-REPLICATES = 20
-#: The experiment seed unless asked otherwise; replicate seeds derive from it.
-SEED = 1
 
 
 def run_scenarios(

@@ -111,8 +111,23 @@ class ResultsStore:
             files = [f for f in files if f.parent.parent.name in scenarios]
         if not files:
             return pd.DataFrame()
-        frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        frame = _read_all(files)
         return frame.sort_values(["scenario", "replicate"], kind="stable").reset_index(drop=True)
+
+
+def _read_all(files: list[Path]) -> pd.DataFrame:
+    """Many runs' copies of one table, read in one multi-threaded pass by pyarrow.
+
+    Runs whose columns differ only by a type promotion (a column all missing in one run)
+    are read with one schema that holds them all.
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    paths = [str(f) for f in files]
+    fragments = ds.dataset(paths, format="parquet").get_fragments()
+    schema = pa.unify_schemas([f.physical_schema for f in fragments], promote_options="permissive")
+    return ds.dataset(paths, format="parquet", schema=schema).to_table().to_pandas()
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -47,7 +47,7 @@ class Actor:
         return {}
 
     def results(self) -> dict[str, pd.DataFrame]:
-        """Tables for :class:`sim.run.Result` (table name -> table) at the end of a run."""
+        """Tables for :class:`sim.simulation.Result` (table name -> table) at the end of a run."""
         return {}
 
     def materialise(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
@@ -64,18 +65,46 @@ def execute(
 
 
 def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tuple[T, R]]:
-    context = multiprocessing.get_context("spawn")
+    """Run tasks on ``workers`` local processes that start once and take many tasks each.
+
+    Workers fork from a server process that has imported ``fn``'s module already
+    (``forkserver`` with that module preloaded), so each starts in milliseconds instead of
+    importing the model itself. While they start, this process runs tasks too: a job of a
+    few small runs finishes before any worker is up and costs no more than running it here.
+    At most two tasks per worker are queued at a time, so a worker that finishes early takes
+    the next one.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([fn.__module__])
+    queue = deque(tasks)
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        pending: dict[Future[R], T] = {pool.submit(fn, t): t for t in tasks}
+        ready = pool.submit(os.getpid)  # done as soon as one worker runs
+        pending: dict[Future[R], T] = {}
         try:
-            while pending:
+            while queue and not ready.done():
+                task = queue.popleft()
+                yield task, fn(task)
+            while queue or pending:
+                while queue and len(pending) < 2 * workers:
+                    task = queue.popleft()
+                    pending[pool.submit(fn, task)] = task
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    task = pending.pop(future)
-                    yield task, future.result()
+                    yield pending.pop(future), future.result()
         finally:
+            queue.clear()
             for future in pending:
                 future.cancel()
+            if not ready.done():  # nothing reached a worker: do not wait for them to start
+                _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's worker processes now (they were still starting and hold no task)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 def _dask(fn: Callable[[T], R], tasks: Sequence[T], scheduler: str) -> Iterator[tuple[T, R]]:

@@ -25,7 +25,7 @@ import pandas as pd
 from sim.outcomes import HEADLINE_MONTHS, kaplan_meier
 from sim.parameters import ObservationParams
 from sim.randomness import Streams
-from sim.run import Result
+from sim.simulation import Result
 from sim.statistics import statistics
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim.run import Result
+from sim.simulation import Result
 
 #: Months after exit at which headline re-trafficking shares are reported.
 HEADLINE_MONTHS = (12, 24, 60)

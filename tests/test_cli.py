@@ -1,10 +1,17 @@
 """The retraffic command line: summaries, parameter listing, and clear errors on bad input."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from experiments.cli import app
 from sim.parameters import names
+
+ROOT = Path(__file__).resolve().parents[1]
 
 runner = CliRunner()
 
@@ -133,3 +140,24 @@ def test_compare_unreachable_scheduler_exits_2(tmp_path):
     )
     assert result.exit_code == 2
     assert "Dask scheduler" in result.output
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["scenarios", "list"], ["scenarios", "show", "residency"], ["params"]]
+)
+def test_help_and_listings_load_no_model_pandas_scipy_or_dask(argv):
+    # The command line answers these at once: they must not import the heavy libraries.
+    code = (
+        "import sys\n"
+        "from experiments.cli import app\n"
+        "try:\n"
+        f"    app({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('pandas', 'scipy', 'mesa', 'dask', 'distributed', 'sim.model', 'pyabc')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"

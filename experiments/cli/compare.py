@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from calibration.spec import load_targets
-from experiments.cli.base import (
-    InputError,
-    app,
-    console,
-    fmt_interval,
-    runs_progress,
-    user_errors,
-)
-from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
-from experiments.runs import REPLICATES, SEED
-from sim.outcomes import HEADLINE_MONTHS
+from experiments.cli.base import InputError, app, console, runs_progress, user_errors
+from experiments.defaults import REPLICATES, SEED
 from sim.parameters import Params, parameter_table
 
 scenarios_app = typer.Typer(help="List, show and validate scenario files.", no_args_is_help=True)
@@ -128,117 +117,6 @@ def compare_cmd(
                 posterior=None if posterior == "none" else posterior,
                 on_progress=on_progress,
             )
+    from experiments.cli.tables import print_comparison
+
     print_comparison(result)
-
-
-def print_comparison(result: Any) -> None:
-    """The comparison tables: true outcomes, effects and cost, observed statistics, subgroups."""
-    summary = result.summary.set_index(["scenario", "measure"])
-    names = [s.name for s in result.scenarios]
-
-    def cell(
-        name: str, measure: str, scale: float = 1.0, digits: int = 1, sign: bool = False
-    ) -> str:
-        row = summary.loc[(name, measure)]
-        return fmt_interval(row["estimate"], row["lower"], row["upper"], scale, digits, sign)
-
-    _print_true(names, cell)
-    _print_effects(names, result.reference, summary, cell)
-    _print_observed(names, cell)
-    _print_subgroups(names, result.reference, result.subgroups)
-    console.print(
-        f"Results: {result.store.root} ({result.ran} runs made, {result.reused} reused)",
-        soft_wrap=True,
-    )
-
-
-Cell = Callable[..., str]
-
-
-def _print_true(names: list[str], cell: Cell) -> None:
-    months = ", ".join(str(m) for m in HEADLINE_MONTHS)
-    table = Table(title=f"True re-trafficking within {months} months of exit, % (95% interval)")
-    table.add_column("scenario")
-    for m in HEADLINE_MONTHS:
-        table.add_column(f"{m} months", justify="right")
-    for name in names:
-        table.add_row(name, *(cell(name, RETRAFFICKED[m].column, 100) for m in HEADLINE_MONTHS))
-    console.print(table)
-
-
-def _print_effects(names: list[str], ref: str, summary: Any, cell: Cell) -> None:
-    table = Table(title=f"Effect against {ref}, paired by replicate (95% interval)")
-    table.add_column("scenario")
-    table.add_column(f"change at {MAIN_MONTHS} months, points", justify="right")
-    table.add_column("cases averted per 1,000 survivors", justify="right")
-    table.add_column("service-months per survivor", justify="right")
-    table.add_column("averted per 1,000 extra service-months", justify="right")
-    base_cost = summary.loc[(ref, "service_months_per_survivor"), "estimate"]
-    for name in names:
-        extra = summary.loc[(name, "service_months_per_survivor"), "estimate"] - base_cost
-        if name == ref:
-            ratio = "-"
-        elif extra <= 0:
-            ratio = "no extra service-months"
-        else:
-            ratio = cell(name, "averted_per_1000_service_months")
-        table.add_row(
-            name,
-            cell(name, DIFFERENCE[MAIN_MONTHS].column, 100, sign=True),
-            cell(name, "cases_averted_per_1000", digits=0),
-            cell(name, "service_months_per_survivor"),
-            ratio,
-        )
-    console.print(table)
-
-
-def _print_observed(names: list[str], cell: Cell) -> None:
-    reported = {t.key: t.value for t in load_targets()}
-    cases = OBSERVED_BY_COLUMN["observed_cases_per_assisted"]
-    interval = OBSERVED_BY_COLUMN["observed_months_first_to_second"]
-    table = Table(title="What a case database would record (observation layer), (95% interval)")
-    table.add_column("scenario")
-    table.add_column(
-        f"recorded cases per assisted, % ({cases.statistic.target}: "
-        f"{reported[cases.statistic.key] * 100:.2f})",
-        justify="right",
-    )
-    table.add_column(
-        f"months first to second assistance ({interval.statistic.target}: "
-        f"{reported[interval.statistic.key]:.0f})",
-        justify="right",
-    )
-    for name in names:
-        table.add_row(name, cell(name, cases.column, 100, digits=2), cell(name, interval.column))
-    console.print(table)
-
-
-def _print_subgroups(names: list[str], ref: str, subgroups: Any) -> None:
-    table = Table(
-        title=f"Who benefits: change against {ref} in re-trafficking within {MAIN_MONTHS} months, "
-        "points (95% interval)"
-    )
-    table.add_column("subgroup")
-    table.add_column(f"survivors ({ref})", justify="right")
-    others = [n for n in names if n != ref]
-    for name in others:
-        table.add_column(name, justify="right")
-    for group, frame in subgroups.groupby("subgroup", sort=False):
-        rows = frame.set_index("scenario")
-        cells = [
-            fmt_interval(
-                rows.loc[n, "difference"],
-                rows.loc[n, "difference_lower"],
-                rows.loc[n, "difference_upper"],
-                100,
-                sign=True,
-            )
-            for n in others
-        ]
-        table.add_row(str(group), f"{rows.loc[ref, 'survivors']:,.0f}", *cells)
-    console.print(table)
-    console.print(
-        "Route subgroups (deported, assisted return) are defined after exit, so a policy that "
-        "changes routes also changes who is in them.",
-        soft_wrap=True,
-    )

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from experiments.cli.base import InputError, app, console, runs_progress, user_errors
-from experiments.runs import SEED
+from experiments.defaults import SEED
 
 experiment_app = typer.Typer(help="Named experiments: list and run them.", no_args_is_help=True)
 app.add_typer(experiment_app, name="experiment")

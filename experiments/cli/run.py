@@ -9,12 +9,8 @@ import typer
 from rich.table import Table
 
 import sim
-from calibration.spec import load_targets
 from experiments.cli.base import InputError, app, console, load_params, progress, user_errors
-from experiments.outputs import OBSERVED_BY_COLUMN
-from sim import observation, outcomes
 from sim.parameters import Params, parameter_table
-from sim.statistics import by_key
 
 
 @app.command()
@@ -47,6 +43,8 @@ def run(
             raise InputError(f"--events: folder {str(events.parent)!r} does not exist.")
     with progress("Simulating", params.run.horizon_months) as on_progress:
         result = sim.run(params, seed=seed, progress=on_progress)
+    from experiments.cli.tables import print_summary
+
     print_summary(result)
     if events is not None:
         _write_parquet(result.events, events)
@@ -63,8 +61,6 @@ def list_params(
     ] = "table",
 ) -> None:
     """List every parameter with its unit, valid range, default and source."""
-    import pandas as pd
-
     from sim.parameters import markdown_reference
 
     with user_errors():
@@ -78,6 +74,8 @@ def list_params(
     elif output == "toml":
         print(Params().to_toml(), end="")
     elif output == "csv":
+        import pandas as pd
+
         print(pd.DataFrame(rows).drop(columns="value").to_csv(index=False), end="")
     else:
         table = Table(title="Parameters (* = uncertain: calibrated or varied)")
@@ -89,48 +87,6 @@ def list_params(
                 row["name"] + star, str(row["default"]), row["unit"], row["range"], row["source"]
             )
         console.print(table)
-
-
-def print_summary(result: sim.Result) -> None:
-    """The short summary table of one run."""
-    true = outcomes.incidence_at(result)
-    seen = observation.observed_incidence(result)
-    stats = by_key(observation.observed_statistics(result))
-    reported = {t.key: t for t in load_targets()}
-    interval = reported[OBSERVED_BY_COLUMN["observed_months_first_to_second"].statistic.key]
-    cases = reported[OBSERVED_BY_COLUMN["observed_cases_per_assisted"].statistic.key]
-    twice = OBSERVED_BY_COLUMN["twice_assisted"].statistic.key
-    table = Table(
-        title=f"{len(result.people):,} survivors, {result.months} months, seed {result.seed}"
-    )
-    table.add_column("re-trafficked within")
-    table.add_column("true", justify="right")
-    table.add_column("observed in a case database", justify="right")
-    for m in outcomes.HEADLINE_MONTHS:
-        table.add_row(f"{m} months of exit", _pct(true[m]), _pct(seen[m]))
-    console.print(table)
-    intervals = outcomes.assistance_intervals(result)["months"]
-    console.print(
-        f"Mean months from first to second assistance: observed "
-        f"{stats[interval.key]:.1f} (n={int(stats[twice])}), true "
-        f"{intervals.mean():.1f} (n={len(intervals)}); target {interval.value:g} "
-        f"({interval.source})."
-    )
-    console.print(
-        f"Recorded re-trafficking cases per assisted: {stats[cases.key]:.2%} "
-        f"(target {cases.value:.2%}, {cases.source})."
-    )
-    causes = outcomes.pathways(result)
-    table = Table(title="Re-trafficking by pathway")
-    for col in ("pathway", "events", "first re-trafficking"):
-        table.add_column(col, justify="left" if col == "pathway" else "right")
-    for row in causes.itertuples():
-        table.add_row(str(row.pathway).lower().replace("_", " "), f"{row.all:,}", f"{row.first:,}")
-    console.print(table)
-
-
-def _pct(x: float) -> str:
-    return "n/a" if x != x else f"{x:.1%}"
 
 
 def _write_parquet(frame: Any, path: Path) -> None:

@@ -1,0 +1,269 @@
+"""Benchmark: every speed and scale goal of the project, measured on this machine.
+
+Run on demand (never part of the test suite):
+
+    python benchmarks/speed.py                    # every row, 2 workers
+    python benchmarks/speed.py --rows run cli     # some rows
+    python benchmarks/speed.py --workers 16       # the 16-core rows (on a 16-core machine)
+    python benchmarks/speed.py --scheduler tcp://host:8786   # Dask rows on that cluster
+
+Rows (each ratio is computed from timings taken in one process, so a busy machine slows both
+sides alike):
+
+- run: one default run (14,000 survivors x 120 months) / a numpy reference drawing
+  20 x 14,000 uniforms for each of 120 months; best of 3 of each, interleaved.
+- compare: 4 scenarios (baseline and the headline policies) x 16 replicates at the default
+  size; parallel efficiency = time on 1 worker / (workers x time on ``--workers``), for the
+  local process pool and for Dask (a LocalCluster of ``--workers`` processes unless
+  ``--scheduler`` names one). The summary after the runs is included.
+- tiny: 8 runs (4 scenarios x 2 replicates) of 500 survivors x 24 months; wall time on 2
+  workers / on 1.
+- million: 1,000,000 survivors x 120 months in a fresh process on one core: seconds and
+  peak memory (max resident set size, the interpreter included).
+- cli: ``retraffic --help`` and ``retraffic scenarios list`` in fresh processes, best of 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+ROWS = ("run", "compare", "tiny", "million", "cli")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", nargs="+", choices=ROWS, default=list(ROWS))
+    parser.add_argument("--workers", type=int, default=2, help="workers for the compare rows")
+    parser.add_argument("--scheduler", help="address of a Dask scheduler for the Dask row")
+    parser.add_argument("--replicates", type=int, default=16, help="compare row replicates")
+    parser.add_argument("--json", type=Path, help="also write the rows to this JSON file")
+    args = parser.parse_args()
+
+    print(machine())
+    print(f"{'measure':<72} {'measured':>16} {'goal':>10}  met")
+    rows: list[dict] = []
+    for name in args.rows:
+        for row in MEASURES[name](args):
+            rows.append(row)
+            met = "yes" if row["met"] else "NO"
+            print(f"{row['measure']:<72} {row['shown']:>16} {row['goal']:>10}  {met}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n")
+
+
+def machine() -> str:
+    """One line naming the machine the figures come from."""
+    import numpy as np
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        f"machine: {cpu}, {cores} cores; Python {platform.python_version()}, numpy {np.__version__}"
+    )
+
+
+def _row(measure: str, value: float, shown: str, goal: str, met: bool) -> dict:
+    return {"measure": measure, "value": value, "shown": shown, "goal": goal, "met": met}
+
+
+def _best(fn: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+# --- rows ------------------------------------------------------------------------------------
+def run_ratio(args: argparse.Namespace) -> list[dict]:
+    import numpy as np
+
+    import sim
+
+    params = sim.Params()
+    sim.run(params.with_overrides({"cohort.n_survivors": 500, "run.horizon_months": 12}), seed=1)
+
+    def reference() -> None:
+        rng = np.random.default_rng(0)
+        for _ in range(120):
+            rng.random((20, 14_000))
+
+    model, numpy_ref = float("inf"), float("inf")
+    for _ in range(3):
+        model = min(model, _best(lambda: sim.run(params, seed=1), 1))
+        numpy_ref = min(numpy_ref, _best(reference, 1))
+    ratio = model / numpy_ref
+    return [
+        _row(
+            f"one default run ({model:.2f} s) / numpy reference ({numpy_ref:.3f} s)",
+            ratio,
+            f"{ratio:.1f}",
+            "<= 3",
+            ratio <= 3,
+        )
+    ]
+
+
+def _scenarios() -> list[str]:
+    from scenarios import HEADLINE_POLICIES
+
+    return ["baseline", *HEADLINE_POLICIES]
+
+
+def _compare_time(**options: object) -> float:
+    from experiments.compare import comparison
+
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        comparison(_scenarios(), output=Path(folder) / "out", posterior=None, **options)
+        return time.perf_counter() - start
+
+
+def compare_efficiency(args: argparse.Namespace) -> list[dict]:
+    n, reps = args.workers, args.replicates
+    goal = 0.95 if n <= 2 else 0.85
+    one = _compare_time(replicates=reps, workers=1)
+    pool = _compare_time(replicates=reps, workers=n)
+    rows = [
+        _efficiency(
+            f"compare 4 x {reps}, {n} workers: parallel efficiency (pool)", one, pool, n, goal
+        )
+    ]
+    if args.scheduler:
+        dask = _compare_time(replicates=reps, scheduler=args.scheduler)
+    else:
+        from distributed import LocalCluster
+
+        with LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            dask = _compare_time(replicates=reps, scheduler=cluster.scheduler_address)
+    rows.append(
+        _efficiency(
+            f"compare 4 x {reps}, {n} workers: parallel efficiency (Dask)", one, dask, n, goal
+        )
+    )
+    return rows
+
+
+def _efficiency(measure: str, one: float, many: float, n: int, goal: float) -> dict:
+    eff = one / (n * many)
+    return _row(
+        f"{measure} [{one:.1f} s / {n} x {many:.1f} s]",
+        eff,
+        f"{eff:.2f}",
+        f">= {goal}",
+        eff >= goal,
+    )
+
+
+def tiny_ratio(args: argparse.Namespace) -> list[dict]:
+    size = {"replicates": 2, "survivors": 500, "months": 24}
+    _compare_time(**size, workers=1)  # imports and caches warm
+    one = min(_compare_time(**size, workers=1) for _ in range(3))
+    two = min(_compare_time(**size, workers=2) for _ in range(3))
+    ratio = two / one
+    return [
+        _row(
+            f"tiny compare (8 runs of 500 x 24): 2 workers ({two:.2f} s) / 1 ({one:.2f} s)",
+            ratio,
+            f"{ratio:.2f}",
+            "<= 1.2",
+            ratio <= 1.2,
+        )
+    ]
+
+
+MILLION = """
+import json, resource, sys, time
+import sim
+params = sim.Params().with_overrides({"cohort.n_survivors": 1_000_000})
+start = time.perf_counter()
+result = sim.run(params, seed=1)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak": peak, "events": len(result.events)}))
+"""
+
+
+def million(args: argparse.Namespace) -> list[dict]:
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    command = [sys.executable, "-c", MILLION]
+    if hasattr(os, "sched_setaffinity"):
+        command = ["taskset", "-c", "0", *command]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+    row = json.loads(out.stdout.strip().splitlines()[-1])
+    gib = row["peak"] / 2**30
+    return [
+        _row(
+            "1,000,000 survivors x 120 months, one core: seconds",
+            row["seconds"],
+            f"{row['seconds']:.1f} s",
+            "<= 20 s",
+            row["seconds"] <= 20,
+        ),
+        _row(
+            "1,000,000 survivors x 120 months, one core: peak memory",
+            gib,
+            f"{gib:.2f} GiB",
+            "<= 2 GiB",
+            gib <= 2,
+        ),
+    ]
+
+
+def cli(args: argparse.Namespace) -> list[dict]:
+    program = Path(sys.executable).with_name("retraffic")
+    base = [str(program)] if program.exists() else [sys.executable, "-m", "experiments.cli"]
+    rows = []
+    for argv in (["--help"], ["scenarios", "list"]):
+        seconds = _best(
+            lambda argv=argv: subprocess.run(
+                [*base, *argv], capture_output=True, check=True, cwd=ROOT
+            )
+        )
+        rows.append(
+            _row(
+                f"retraffic {' '.join(argv)}",
+                seconds,
+                f"{seconds:.2f} s",
+                "<= 0.5 s",
+                seconds <= 0.5,
+            )
+        )
+    return rows
+
+
+MEASURES: dict[str, Callable[[argparse.Namespace], list[dict]]] = {
+    "run": run_ratio,
+    "compare": compare_efficiency,
+    "tiny": tiny_ratio,
+    "million": million,
+    "cli": cli,
+}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""The tables ``retraffic run`` and ``retraffic compare`` print.
+
+Imported only when a command prints them, so the command line's help and listings load no
+model, pandas or scipy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.table import Table
+
+import sim
+from calibration.spec import load_targets
+from experiments.cli.base import console, fmt_interval
+from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
+from sim import observation, outcomes
+from sim.outcomes import HEADLINE_MONTHS
+from sim.statistics import by_key
+
+
+def print_summary(result: sim.Result) -> None:
+    """The short summary table of one run."""
+    true = outcomes.incidence_at(result)
+    seen = observation.observed_incidence(result)
+    stats = by_key(observation.observed_statistics(result))
+    reported = {t.key: t for t in load_targets()}
+    interval = reported[OBSERVED_BY_COLUMN["observed_months_first_to_second"].statistic.key]
+    cases = reported[OBSERVED_BY_COLUMN["observed_cases_per_assisted"].statistic.key]
+    twice = OBSERVED_BY_COLUMN["twice_assisted"].statistic.key
+    table = Table(
+        title=f"{len(result.people):,} survivors, {result.months} months, seed {result.seed}"
+    )
+    table.add_column("re-trafficked within")
+    table.add_column("true", justify="right")
+    table.add_column("observed in a case database", justify="right")
+    for m in outcomes.HEADLINE_MONTHS:
+        table.add_row(f"{m} months of exit", _pct(true[m]), _pct(seen[m]))
+    console.print(table)
+    intervals = outcomes.assistance_intervals(result)["months"]
+    console.print(
+        f"Mean months from first to second assistance: observed "
+        f"{stats[interval.key]:.1f} (n={int(stats[twice])}), true "
+        f"{intervals.mean():.1f} (n={len(intervals)}); target {interval.value:g} "
+        f"({interval.source})."
+    )
+    console.print(
+        f"Recorded re-trafficking cases per assisted: {stats[cases.key]:.2%} "
+        f"(target {cases.value:.2%}, {cases.source})."
+    )
+    causes = outcomes.pathways(result)
+    table = Table(title="Re-trafficking by pathway")
+    for col in ("pathway", "events", "first re-trafficking"):
+        table.add_column(col, justify="left" if col == "pathway" else "right")
+    for row in causes.itertuples():
+        table.add_row(str(row.pathway).lower().replace("_", " "), f"{row.all:,}", f"{row.first:,}")
+    console.print(table)
+
+
+def print_comparison(result: Any) -> None:
+    """The comparison tables: true outcomes, effects and cost, observed statistics, subgroups."""
+    summary = result.summary.set_index(["scenario", "measure"])
+    names = [s.name for s in result.scenarios]
+
+    def cell(
+        name: str, measure: str, scale: float = 1.0, digits: int = 1, sign: bool = False
+    ) -> str:
+        row = summary.loc[(name, measure)]
+        return fmt_interval(row["estimate"], row["lower"], row["upper"], scale, digits, sign)
+
+    _print_true(names, cell)
+    _print_effects(names, result.reference, summary, cell)
+    _print_observed(names, cell)
+    _print_subgroups(names, result.reference, result.subgroups)
+    console.print(
+        f"Results: {result.store.root} ({result.ran} runs made, {result.reused} reused)",
+        soft_wrap=True,
+    )
+
+
+Cell = Callable[..., str]
+
+
+def _print_true(names: list[str], cell: Cell) -> None:
+    months = ", ".join(str(m) for m in HEADLINE_MONTHS)
+    table = Table(title=f"True re-trafficking within {months} months of exit, % (95% interval)")
+    table.add_column("scenario")
+    for m in HEADLINE_MONTHS:
+        table.add_column(f"{m} months", justify="right")
+    for name in names:
+        table.add_row(name, *(cell(name, RETRAFFICKED[m].column, 100) for m in HEADLINE_MONTHS))
+    console.print(table)
+
+
+def _print_effects(names: list[str], ref: str, summary: Any, cell: Cell) -> None:
+    table = Table(title=f"Effect against {ref}, paired by replicate (95% interval)")
+    table.add_column("scenario")
+    table.add_column(f"change at {MAIN_MONTHS} months, points", justify="right")
+    table.add_column("cases averted per 1,000 survivors", justify="right")
+    table.add_column("service-months per survivor", justify="right")
+    table.add_column("averted per 1,000 extra service-months", justify="right")
+    base_cost = summary.loc[(ref, "service_months_per_survivor"), "estimate"]
+    for name in names:
+        extra = summary.loc[(name, "service_months_per_survivor"), "estimate"] - base_cost
+        if name == ref:
+            ratio = "-"
+        elif extra <= 0:
+            ratio = "no extra service-months"
+        else:
+            ratio = cell(name, "averted_per_1000_service_months")
+        table.add_row(
+            name,
+            cell(name, DIFFERENCE[MAIN_MONTHS].column, 100, sign=True),
+            cell(name, "cases_averted_per_1000", digits=0),
+            cell(name, "service_months_per_survivor"),
+            ratio,
+        )
+    console.print(table)
+
+
+def _print_observed(names: list[str], cell: Cell) -> None:
+    reported = {t.key: t.value for t in load_targets()}
+    cases = OBSERVED_BY_COLUMN["observed_cases_per_assisted"]
+    interval = OBSERVED_BY_COLUMN["observed_months_first_to_second"]
+    table = Table(title="What a case database would record (observation layer), (95% interval)")
+    table.add_column("scenario")
+    table.add_column(
+        f"recorded cases per assisted, % ({cases.statistic.target}: "
+        f"{reported[cases.statistic.key] * 100:.2f})",
+        justify="right",
+    )
+    table.add_column(
+        f"months first to second assistance ({interval.statistic.target}: "
+        f"{reported[interval.statistic.key]:.0f})",
+        justify="right",
+    )
+    for name in names:
+        table.add_row(name, cell(name, cases.column, 100, digits=2), cell(name, interval.column))
+    console.print(table)
+
+
+def _print_subgroups(names: list[str], ref: str, subgroups: Any) -> None:
+    table = Table(
+        title=f"Who benefits: change against {ref} in re-trafficking within {MAIN_MONTHS} months, "
+        "points (95% interval)"
+    )
+    table.add_column("subgroup")
+    table.add_column(f"survivors ({ref})", justify="right")
+    others = [n for n in names if n != ref]
+    for name in others:
+        table.add_column(name, justify="right")
+    for group, frame in subgroups.groupby("subgroup", sort=False):
+        rows = frame.set_index("scenario")
+        cells = [
+            fmt_interval(
+                rows.loc[n, "difference"],
+                rows.loc[n, "difference_lower"],
+                rows.loc[n, "difference_upper"],
+                100,
+                sign=True,
+            )
+            for n in others
+        ]
+        table.add_row(str(group), f"{rows.loc[ref, 'survivors']:,.0f}", *cells)
+    console.print(table)
+    console.print(
+        "Route subgroups (deported, assisted return) are defined after exit, so a policy that "
+        "changes routes also changes who is in them.",
+        soft_wrap=True,
+    )
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x != x else f"{x:.1%}"
