@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from experiments.defaults import REPLICATES, SEED
 from experiments.store import ResultsStore, git_revision
 from experiments.tasks import Task, replicate_seed, run_task
 from scenarios.loader import Scenario, load
-from sim.executors import execute
+from sim.executors import backend, execute
 from sim.parameters import Params
 
 
@@ -74,14 +74,38 @@ def run_scenarios(
     done = reused = total - len(tasks)
     if on_progress:
         on_progress(done, total)
-    for task, tables in execute(run_task, tasks, workers=workers, scheduler=scheduler):
-        store.save(task.scenario, task.replicate, tables)
+    for _ in _run_into(store, tasks, workers, scheduler):
         done += 1
         if on_progress:
             on_progress(done, total)
     manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     store.write_manifest(manifest)
     return loaded, store, len(tasks), reused
+
+
+def _run_into(
+    store: ResultsStore, tasks: list[Task], workers: int | None, scheduler: str | None
+) -> Iterator[Task]:
+    """Run the tasks and store each run, yielding each task once its run is stored.
+
+    Local workers (and this process) write their runs into the store themselves, so storing
+    is as parallel as running; a Dask cluster, which may not share this file system, sends
+    the tables back to be stored here.
+    """
+    if backend(workers, scheduler)[0] == "dask":
+        for task, tables in execute(run_task, tasks, scheduler=scheduler):
+            store.save(task.scenario, task.replicate, tables)
+            yield task
+    else:
+        jobs = [(task, str(store.root)) for task in tasks]
+        for (task, _), _ in execute(run_and_save, jobs, workers=workers):
+            yield task
+
+
+def run_and_save(job: tuple[Task, str]) -> None:
+    """Run one task and store its tables in the results folder ``job[1]`` (atomically)."""
+    task, root = job
+    ResultsStore(root).save(task.scenario, task.replicate, run_task(task))
 
 
 def _sized(base: Params | None, survivors: int | None, months: int | None) -> Params:

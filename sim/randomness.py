@@ -66,8 +66,9 @@ def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]
     c = np.asarray(counters, dtype=np.uint64)
     if c.size == 0:
         return np.empty(np.broadcast_shapes(np.shape(key), c.shape), dtype=np.float64)
-    c = c + np.uint64(1)
-    return (splitmix64(key, c) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+    # (c + 1) * GAMMA + key == c * GAMMA + (key + GAMMA) modulo 2**64: one operation fewer.
+    shifted = np.asarray(key, dtype=np.uint64) + _GAMMA
+    return (splitmix64(shifted, c) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
 
 
 _MASK = 2**64 - 1
@@ -173,9 +174,14 @@ class Streams:
         and the row are then folded in one at a time by SplitMix64's output function, so a
         key costs a few integer operations.
         """
-        if month < 0 or row < 0:
-            raise ValueError(f"stream counters must not be negative (got {month}, {row}).")
-        return _fold(_fold(_fold(self._base, site_key(site)), month + 1), row)
+        if row < 0:
+            raise ValueError(f"stream counters must not be negative (got row {row}).")
+        return _fold(self._site_month(site, month), row)
+
+    def _site_month(self, site: str, month: int) -> int:
+        if month < 0:
+            raise ValueError(f"stream counters must not be negative (got month {month}).")
+        return _fold(_fold(self._base, site_key(site)), month + 1)
 
     def uniforms(self, site: str, month: int, n: int, k: int = 1) -> Draws:
         """``k`` rows of one uniform per survivor ``0..n-1`` for ``site`` in ``month``.
@@ -188,7 +194,8 @@ class Streams:
             self._month, self._drawn = month, {}
         drawn = self._drawn.get(site)
         if drawn is None:
-            drawn = Draws(tuple(self.key(site, month, r) for r in range(k)), n)
+            at = self._site_month(site, month)
+            drawn = Draws(tuple(_fold(at, r) for r in range(k)), n)
             self._drawn[site] = drawn
             if self.trace is not None:
                 self.trace[(site, month)] = drawn.keys

@@ -9,6 +9,7 @@ trafficker; the survivors' processes ask it to recruit and book pressure.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
@@ -171,42 +172,69 @@ class Traffickers(Actor):
         out = np.full(len(idx), -1, dtype=np.int32)
         if len(idx) == 0 or len(self) == 0:
             return out
-        capacity = self.params.recruits_per_month
-        free = self.active_mask & (self.recruits < capacity)
         self.attempts += len(idx)
-        pick = u[1, idx]
-        for j in np.argsort(u[0, idx], kind="stable"):
-            i = idx[j]
-            pool = self._pool(
-                free, int(p.trafficker[i]), int(p.region[i]), former_only, international[j]
-            )
-            if len(pool):
-                tid = int(pool[int(pick[j] * len(pool))])
-                out[j] = tid
-                self.recruits[tid] += 1
-                free[tid] = self.recruits[tid] < capacity
-            elif len(
-                self._pool(
-                    self.active_mask,
-                    int(p.trafficker[i]),
-                    int(p.region[i]),
-                    former_only,
-                    international[j],
-                )
-            ):
-                self.full += 1
+        asked = _Asked(p.trafficker[idx], p.region[idx], international, former_only, u[1, idx])
+        todo = np.argsort(u[0, idx], kind="stable")
+        while len(todo):
+            # Everyone in order takes from the traffickers free now, up to the first one whose
+            # pick fills a trafficker: later picks see a smaller pool, so they are redone.
+            free = self.active_mask & (self.recruits < self.params.recruits_per_month)
+            tid = self._choose(free, asked, todo)
+            done = len(todo) if (first := self._first_filled(tid)) is None else first + 1
+            taken = tid[:done]
+            out[todo[:done]] = taken
+            np.add.at(self.recruits, taken[taken >= 0], 1)
+            missed = todo[:done][taken < 0]
+            self.full += int((self._choose(self.active_mask, asked, missed) >= 0).sum())
+            todo = todo[done:]
         return out
 
-    def _pool(
-        self, free: NDArray[np.bool_], former: int, region: int, former_only: bool, abroad: bool
-    ) -> NDArray[np.intp]:
-        """Traffickers among ``free`` who could take a survivor (see :meth:`recruit`)."""
-        if former_only:
-            return np.array([former]) if former >= 0 and free[former] else np.empty(0, np.intp)
+    def _first_filled(self, tid: NDArray[np.int32]) -> int | None:
+        """Position of the first pick (in order) that fills its trafficker to capacity."""
+        ok = np.flatnonzero(tid >= 0)
+        t = tid[ok]
+        order = np.argsort(t, kind="stable")
+        ranked = t[order]
+        starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+        counts = np.diff(np.r_[starts, len(ranked)])
+        occurrence = np.empty(len(t), dtype=np.int64)
+        occurrence[order] = np.arange(len(t)) - np.repeat(starts, counts) + 1
+        fills = np.flatnonzero(self.recruits[t] + occurrence >= self.params.recruits_per_month)
+        return int(ok[fills[0]]) if len(fills) else None
+
+    def _choose(
+        self, available: NDArray[np.bool_], asked: _Asked, js: NDArray[np.intp]
+    ) -> NDArray[np.int32]:
+        """Each of candidates ``js``'s pick among the ``available`` who could take them (-1)."""
+        tid = np.full(len(js), -1, dtype=np.int32)
+        if asked.former_only:
+            former = asked.former[js]
+            known = former >= 0
+            ok = known.copy()
+            ok[known] = available[former[known]]
+            tid[ok] = former[ok]
+            return tid
+        key = asked.region[js].astype(np.int64) * 2 + asked.international[js]
+        if len(key) == 0:
+            return tid
+        if len(key) == 1:  # the common case of one candidate: no grouping needed
+            groups: list[tuple[int, NDArray[np.intp]]] = [(int(key[0]), np.zeros(1, np.intp))]
+        else:
+            order = np.argsort(key, kind="stable")
+            cuts = np.flatnonzero(np.diff(key[order])) + 1
+            groups = [(int(key[rows[0]]), rows) for rows in np.split(order, cuts)]
+        for k, rows in groups:
+            pool = self._pool(available, k // 2, bool(k % 2))
+            if len(pool):
+                tid[rows] = pool[(asked.pick[js[rows]] * len(pool)).astype(np.intp)]
+        return tid
+
+    def _pool(self, available: NDArray[np.bool_], region: int, abroad: bool) -> NDArray[np.intp]:
+        """Traffickers among ``available`` who could take a survivor from ``region``."""
         if abroad:
-            pool = np.flatnonzero(free & self.reach & (self.region == region))
-            return pool if len(pool) else np.flatnonzero(free & self.reach)
-        return np.flatnonzero(free & (self.region == region))
+            pool = np.flatnonzero(available & self.reach & (self.region == region))
+            return pool if len(pool) else np.flatnonzero(available & self.reach)
+        return np.flatnonzero(available & (self.region == region))
 
     def took(self, idx: NDArray[np.intp], tid: NDArray[np.int32]) -> None:
         """Record that traffickers ``tid`` now exploit survivors ``idx``."""
@@ -241,6 +269,17 @@ class Traffickers(Actor):
             }
         )
         return {"traffickers": table}
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """The candidates of one :meth:`Traffickers.recruit` call, by position."""
+
+    former: NDArray[np.int32]
+    region: NDArray[np.int16]
+    international: NDArray[np.bool_]
+    former_only: bool
+    pick: NDArray[np.float64]
 
 
 class Trafficker(mesa.Agent):

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.processes.common import end_services, recruit_and_retraffic, to_community
-from sim.rates import prob
+from sim.rates import halved, prob
 from sim.states import Cause, Event, State
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def settling(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64
     """
     s = m.params.survivor
     months = np.maximum(m.month - m.people.arrived_month[idx], 0)
-    fade = 0.5 ** (months / s.settling_halflife_months)
+    fade = halved(months, s.settling_halflife_months)
     return s.settled_rate_ratio + (1.0 - s.settled_rate_ratio) * fade
 
 

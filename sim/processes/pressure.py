@@ -38,10 +38,11 @@ def pressure(m: ReintegrationModel) -> None:
         traffickers.reach[tid],
     )
     threatened = p.threatened[idx]
-    stop = threatened & (~in_reach | (u[0, idx] < prob(t.threat_end_rate_per_month)))
-    p.threatened[idx[stop]] = False
-    start = ~threatened & in_reach & (u[1, idx] < prob(t.threat_rate_per_month))
-    new = idx[start]
+    spells = idx[threatened]
+    ends = ~in_reach[threatened] | (u[0, spells] < prob(t.threat_end_rate_per_month))
+    p.threatened[spells[ends]] = False
+    exposed = idx[~threatened & in_reach]
+    new = exposed[u[1, exposed] < prob(t.threat_rate_per_month)]
     p.threatened[new] = True
     legal = (p.package[new] & Package.LEGAL) > 0
     claim = m.params.survivor.trafficker_debt_claim

@@ -37,22 +37,27 @@ def reintegration(m: ReintegrationModel) -> None:
     rate *= np.where(p.low_education[idx], s.low_education_job_ratio, 1.0)
     rate *= np.where((p.package[idx] & Package.VOCATIONAL) > 0, sv.vocational_job_ratio, 1.0)
     employed = p.employed[idx]
-    hired = idx[~employed & (u[0, idx] < prob(rate))]
-    fired = idx[employed & (u[0, idx] < prob(s.job_loss_rate_per_month))]
+    looking, working = idx[~employed], idx[employed]
+    hired = looking[u[0, looking] < prob(rate[~employed])]
+    fired = working[u[0, working] < prob(s.job_loss_rate_per_month)]
     p.hire(hired)
     p.lose_work(fired)
     m.log.record(m.month, hired, Event.EMPLOYED, Cause.JOB_SEARCH)
     m.log.record(m.month, fired, Event.JOB_LOST, Cause.ECONOMIC)
 
     # Debt grows while out of work and is repaid from wages.
-    working = p.employed[idx]
-    p.debt[idx[working]] = np.maximum(p.debt[idx[working]] - s.debt_repayment_per_month, 0.0)
-    p.debt[idx[~working]] *= 1.0 + s.debt_growth_per_month
+    debt = p.debt[idx]
+    p.debt[idx] = np.where(
+        p.employed[idx],
+        np.maximum(debt - s.debt_repayment_per_month, 0.0),
+        debt * (1.0 + s.debt_growth_per_month),
+    )
 
     # Recovery, faster with counselling and care while supported.
     recovery = s.recovery_rate_per_month * np.where(supported, s.counselling_recovery_ratio, 1.0)
     needs = p.psychosocial[idx]
-    p.psychosocial[idx[needs & (u[1, idx] < prob(recovery))]] = False
+    recovering = idx[needs]
+    p.psychosocial[recovering[u[1, recovering] < prob(recovery[needs])]] = False
 
     # A relationship with a support team builds trust (IASC-2021 Enablers).
     helped = idx[supported | monitored]

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from sim.processes.common import recruit_and_retraffic
 from sim.processes.migration import settling
-from sim.rates import prob
+from sim.rates import halved, prob
 from sim.states import Cause, Family, Package, Purpose, State
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def early_risk(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float
     """
     s = m.params.survivor
     months = np.maximum(m.month - m.people.exposed_month[idx], 0)
-    return 1.0 + (s.early_risk_ratio - 1.0) * 0.5 ** (months / s.early_risk_halflife_months)
+    return 1.0 + (s.early_risk_ratio - 1.0) * halved(months, s.early_risk_halflife_months)
 
 
 def retrafficking(m: ReintegrationModel) -> None:

@@ -98,3 +98,51 @@ def test_traffickers_count_recruitment_that_fails_for_capacity_alone():
     model.traffickers.active_mask[:] = False  # nobody active: not a capacity failure
     model.traffickers.recruit(np.arange(3, 5), np.zeros(2, bool), False, u)
     assert model.traffickers.attempts == 5 and model.traffickers.full == 2
+
+
+def _recruit_one_by_one(traffickers, idx, international, former_only, u):
+    """The matching rule stated plainly: candidates in order of ``u[0]``, each taking the
+    ``u[1]``-th of the traffickers free at that moment who could take them."""
+    p, cap = traffickers.model.people, traffickers.params.recruits_per_month
+    recruits, out, full = traffickers.recruits.copy(), np.full(len(idx), -1), 0
+
+    def pool(available, j):
+        i = idx[j]
+        if former_only:
+            f = p.trafficker[i]
+            return np.array([f]) if f >= 0 and available[f] else np.empty(0, int)
+        same = traffickers.region == p.region[i]
+        if international[j]:
+            near = np.flatnonzero(available & traffickers.reach & same)
+            return near if len(near) else np.flatnonzero(available & traffickers.reach)
+        return np.flatnonzero(available & same)
+
+    for j in np.argsort(u[0, idx], kind="stable"):
+        candidates = pool(traffickers.active_mask & (recruits < cap), j)
+        if len(candidates):
+            out[j] = candidates[int(u[1, idx[j]] * len(candidates))]
+            recruits[out[j]] += 1
+        elif len(pool(traffickers.active_mask, j)):
+            full += 1
+    return out, recruits, full
+
+
+def test_matching_in_one_pass_equals_matching_one_by_one_when_capacity_binds():
+    rng = np.random.default_rng(5)
+    for former_only in (False, True):
+        model = sim.ReintegrationModel(
+            SMALL.with_overrides({"traffickers.recruits_per_month": 2}), seed=2
+        )
+        model.month = 0
+        model.start_month()
+        t = model.traffickers
+        t.active_mask[rng.random(len(t)) < 0.3] = False
+        t.recruits[:] = rng.integers(0, 2, len(t))
+        idx = rng.permutation(model.n)[:300]
+        international = rng.random(300) < 0.5
+        u = rng.random((2, model.n))
+        expected, recruits, full = _recruit_one_by_one(t, idx, international, former_only, u)
+        np.testing.assert_array_equal(t.recruit(idx, international, former_only, u), expected)
+        np.testing.assert_array_equal(t.recruits, recruits)
+        assert t.full == full
+        assert (expected >= 0).sum() > 5 and full > 5, "capacity must bind in this test"
