@@ -17,6 +17,13 @@ from sim.states import COMMUNITY, Econ, Route, State
 #: Age of majority in years: younger survivors are children (the legal definition used for
 #: trafficking in persons; IASC-2021 "Enablers of re-trafficking" treats children apart).
 AGE_OF_MAJORITY = 18
+
+
+def is_minor(age: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Whether each age (in years) is under :data:`AGE_OF_MAJORITY`."""
+    return age < AGE_OF_MAJORITY
+
+
 #: Lookup by state code: whether that state is in the community.
 _IN_COMMUNITY = np.isin(np.arange(len(State)), COMMUNITY)
 
@@ -139,11 +146,11 @@ class People:
 
     def minor(self, month: int, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
         """Whether each of ``idx`` is under :data:`AGE_OF_MAJORITY` in ``month``."""
-        return self.age(month, idx) < AGE_OF_MAJORITY
+        return is_minor(self.age(month, idx))
 
     def in_community(self) -> NDArray[np.bool_]:
         """Whether each survivor lives in the community (at home, abroad or migrating)."""
-        return _IN_COMMUNITY[self.state]
+        return _IN_COMMUNITY.take(self.state)
 
     def in_debt(self, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
         """Whether each of ``idx`` owes at least :data:`IN_DEBT_MONTHS` of income."""

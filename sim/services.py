@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from sim.model import ReintegrationModel
 
 
+#: The bit of each package component, in the order of :class:`sim.states.Package`.
+_PACKAGE_BITS = np.array([int(bit) for bit in Package], dtype=np.int16)
+
+
 class Service(mesa.Agent):
     """An assistance provider with funding-limited places.
 
@@ -107,18 +111,18 @@ class Services(Actor):
     def package(self, u: NDArray[np.float64]) -> NDArray[np.int16]:
         """Draw package bitmasks from a (6, n) array of uniforms (IOM-2010 §5.3 Table 5)."""
         s = self.params
-        shares = [
-            s.share_shelter,
-            s.share_medical,
-            s.share_financial,
-            s.share_vocational,
-            s.share_legal,
-            s.share_job_placement,
-        ]
-        bits = np.zeros(u.shape[1], dtype=np.int16)
-        for row, (share, bit) in enumerate(zip(shares, Package, strict=True)):
-            bits[u[row] < share] |= bit
-        return bits
+        shares = np.array(
+            [
+                s.share_shelter,
+                s.share_medical,
+                s.share_financial,
+                s.share_vocational,
+                s.share_legal,
+                s.share_job_placement,
+            ]
+        )
+        # Each component is one bit, so the sum of the chosen bits is their bitmask.
+        return ((u < shares[:, None]) * _PACKAGE_BITS[:, None]).sum(axis=0, dtype=np.int16)
 
     def counts(self) -> dict[str, int]:
         """Survivors in support and waiting for it."""

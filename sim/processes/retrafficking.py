@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.people import is_minor
 from sim.processes.common import recruit_and_retraffic
 from sim.processes.migration import settling
 from sim.rates import halved, prob
@@ -46,8 +47,8 @@ def hazard(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
         ),
     )
     h = h * settling(m, idx) * early_risk(m, idx)
-    young = p.age(m.month, idx) <= 25
-    h *= np.where(p.minor(m.month, idx), s.hr_minor, np.where(young, s.hr_age_18_25, 1.0))
+    age = p.age(m.month, idx)
+    h *= np.where(is_minor(age), s.hr_minor, np.where(age <= 25, s.hr_age_18_25, 1.0))
     h *= np.where(p.psychosocial[idx], s.hr_psychosocial, 1.0)
     h *= np.where(p.substance[idx], s.hr_substance, 1.0)
     h *= np.where(p.minority[idx], s.hr_minority, 1.0)
