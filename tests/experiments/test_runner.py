@@ -155,3 +155,18 @@ def test_each_run_keeps_the_declared_outputs():
     for out in [*RETRAFFICKED.values(), *OBSERVED]:
         assert out.column in headline, out.column
     assert RETRAFFICKED[MAIN_MONTHS].column in tables["subgroups"]
+
+
+def test_the_store_reads_every_run_in_one_pass_and_promotes_missing_columns(tmp_path):
+    store = ResultsStore(tmp_path)
+    for replicate, value in enumerate([None, 2.5, None]):
+        frame = pd.DataFrame(
+            {"scenario": ["baseline"], "replicate": [replicate], "observed": [value]}
+        )
+        if value is None:
+            frame["observed"] = frame["observed"].astype(object)  # an all-null column
+        store.save("baseline", replicate, {"headline": frame})
+    loaded = store.load("headline")
+    assert loaded["replicate"].tolist() == [0, 1, 2]
+    assert loaded["observed"].isna().tolist() == [True, False, True]
+    assert loaded["observed"].iloc[1] == 2.5

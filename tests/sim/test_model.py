@@ -153,3 +153,27 @@ def test_survivors_are_mesa_agents_viewing_their_row():
     assert agent.state == State(int(model.people.state[7]))
     assert agent.episode == int(model.people.episode[7])
     assert len(model.agents_by_type[type(agent)]) == 50
+
+
+def test_mesa_agents_are_created_once_on_first_request_for_every_row():
+    from sim.agents import Survivor
+    from sim.traffickers import Trafficker
+
+    params = small(n=400).with_overrides(
+        {"traffickers.removal_rate_per_month": 0.2, "traffickers.replacement_delay_months": 1}
+    )
+    model = ReintegrationModel(params, seed=1)
+    for _ in range(6):
+        model.step()
+    assert not model.survivors._agents.agents, "no agent is made before anything asks"
+    survivors = model.agents_by_type[Survivor]
+    assert [a.row for a in survivors] == list(range(400))
+    assert model.survivors[5] is survivors[5]
+    first = len(model.traffickers)
+    for _ in range(6):
+        model.step()
+    assert len(model.traffickers) > first, "removed traffickers are replaced by new ones"
+    traffickers = model.agents_by_type[Trafficker]
+    assert [a.index for a in traffickers] == list(range(len(model.traffickers)))
+    others = sum(len(a) for t, a in model.agents_by_type.items() if t not in (Survivor, Trafficker))
+    assert others > 0 and len(model.agents) == 400 + len(model.traffickers) + others

@@ -159,3 +159,57 @@ def test_switching_a_later_lever_leaves_first_exits_and_identification_unchanged
     a, b = first_episode(base), first_episode(longer)
     assert len(a) > 300
     np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())
+
+
+def _uniform_p(x: np.ndarray) -> float:
+    """Chi-square p-value of 100 equal bins against uniform."""
+    from scipy import stats
+
+    counts = np.bincount((x * 100).astype(int), minlength=100)
+    return float(stats.chisquare(counts).pvalue)
+
+
+def _independent_p(x: np.ndarray, y: np.ndarray) -> float:
+    """Chi-square p-value of a 20 x 20 grid of pairs against independent uniforms."""
+    from scipy import stats
+
+    cells = (x * 20).astype(int) * 20 + (y * 20).astype(int)
+    return float(stats.chisquare(np.bincount(cells, minlength=400)).pvalue)
+
+
+@pytest.mark.slow
+def test_draws_are_uniform_and_independent_across_sites_months_rows_and_survivors():
+    from scipy import stats
+
+    n = 1_000_000
+    everyone = np.arange(n)
+    s = Streams(2026)
+    u = s.uniforms("journey", 5, n, k=2)
+    x = u[0, everyone]
+    assert stats.kstest(x, "uniform").pvalue > 1e-3
+    assert _uniform_p(x) > 1e-3
+    pairs = {
+        "another site": s.uniforms("retrafficking", 5, n)[0, everyone],
+        "the next month": Streams(2026).uniforms("journey", 6, n, k=2)[0, everyone],
+        "another row": u[1, everyone],
+        "another seed": Streams(2027).uniforms("journey", 5, n, k=2)[0, everyone],
+    }
+    for name, y in pairs.items():
+        assert _uniform_p(y) > 1e-3, name
+        assert _independent_p(x, y) > 1e-3, name
+        assert abs(np.corrcoef(x, y)[0, 1]) < 5 / np.sqrt(n), name
+    # Neighbouring survivors in one row, and items of the set-up streams.
+    assert _independent_p(x[:-1:2], x[1::2]) > 1e-3
+    items = s.numbers("trafficker.attributes", everyone, k=2)
+    assert _uniform_p(items[0]) > 1e-3 and _independent_p(items[0], items[1]) > 1e-3
+
+
+@pytest.mark.slow
+def test_the_independence_check_rejects_a_counter_without_splitmix64s_mixing():
+    # The check has power: the raw counter sequence (key + c * gamma, unmixed) is uniform
+    # enough but neighbouring numbers are tied together, and the check says so.
+    c = np.arange(1, 1_000_001, dtype=np.uint64)
+    raw = ((c * np.uint64(0x9E3779B97F4A7C15) + np.uint64(12345)) >> np.uint64(11)).astype(
+        float
+    ) * 2.0**-53
+    assert _independent_p(raw[:-1:2], raw[1::2]) < 1e-10

@@ -1,0 +1,43 @@
+"""Executors: every task runs once, wherever it runs, and its result comes back with it."""
+
+import os
+import time
+
+import pytest
+
+from sim.executors import execute
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def _slow_pid(x: int) -> tuple[int, int]:
+    time.sleep(0.3)
+    return x, os.getpid()
+
+
+def _fail(x: int) -> int:
+    if x == 3:
+        raise ValueError("task 3 failed")
+    return x
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_task_runs_once_and_returns_with_its_result(workers):
+    results = dict(execute(_square, list(range(7)), workers=workers))
+    assert results == {x: x * x for x in range(7)}
+
+
+def test_pool_workers_take_tasks_once_they_have_started():
+    # Long tasks: this process runs the first while the workers start, then they take over.
+    results = dict(execute(_slow_pid, list(range(8)), workers=2))
+    assert sorted(results) == list(range(8))
+    pids = {pid for _, pid in results.values()}
+    assert len(pids - {os.getpid()}) >= 1, "worker processes must run some tasks"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_in_a_task_reaches_the_caller(workers):
+    with pytest.raises(ValueError, match="task 3 failed"):
+        list(execute(_fail, list(range(6)), workers=workers))
