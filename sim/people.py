@@ -33,10 +33,15 @@ IN_DEBT_MONTHS = 1.0
 
 @dataclass
 class People:
-    """Static cohort attributes and the dynamic state of every survivor."""
+    """Static cohort attributes and the dynamic state of every survivor.
+
+    Each column has the smallest type that holds its range: months and month counters are
+    16-bit (runs last at most ``run.horizon_months`` <= 600 months, terms at most 240),
+    codes 8-bit, trafficker indices 32-bit (a million survivors have tens of thousands).
+    """
 
     # static, from the cohort
-    entry_month: NDArray[np.int32]
+    entry_month: NDArray[np.int16]
     age_at_entry: NDArray[np.float64]
     female: NDArray[np.bool_]
     purpose: NDArray[np.int8]
@@ -54,13 +59,13 @@ class People:
     trust: NDArray[np.float64]
     # dynamic
     state: NDArray[np.int8]
-    state_since: NDArray[np.int32]
+    state_since: NDArray[np.int16]
     episode: NDArray[np.int16]
     international: NDArray[np.bool_]
     trafficker: NDArray[np.int32]
     exit_cause: NDArray[np.int8]
-    exit_month: NDArray[np.int32]
-    assistance_left: NDArray[np.int32]
+    exit_month: NDArray[np.int16]
+    assistance_left: NDArray[np.int16]
     package: NDArray[np.int16]
     n_assisted: NDArray[np.int16]
     residency: NDArray[np.bool_]
@@ -70,19 +75,19 @@ class People:
     risk_assessed: NDArray[np.bool_]
     employed: NDArray[np.bool_]
     threatened: NDArray[np.bool_]
-    waiting_since: NDArray[np.int32]
+    waiting_since: NDArray[np.int16]
     support_place: NDArray[np.int8]
-    support_left: NDArray[np.int32]
+    support_left: NDArray[np.int16]
     monitored: NDArray[np.bool_]
-    monitoring_left: NDArray[np.int32]
-    monitored_months: NDArray[np.int32]
+    monitoring_left: NDArray[np.int16]
+    monitored_months: NDArray[np.int16]
     purpose_now: NDArray[np.int8]
-    first_retraffic_month: NDArray[np.int32]
+    first_retraffic_month: NDArray[np.int16]
     econ_at_retraffic: NDArray[np.int8]
     status_at_retraffic: NDArray[np.int8]
-    arrived_month: NDArray[np.int32]
-    exposed_month: NDArray[np.int32]
-    residency_until: NDArray[np.int32]
+    arrived_month: NDArray[np.int16]
+    exposed_month: NDArray[np.int16]
+    residency_until: NDArray[np.int16]
     homeless: NDArray[np.bool_]
 
     @classmethod
@@ -98,13 +103,13 @@ class People:
             "psychosocial": cohort["psychosocial"].copy(),
             "trust": cohort["trust"].copy(),
             "state": full(State.PENDING, np.int8),
-            "state_since": full(0, np.int32),
+            "state_since": full(0, np.int16),
             "episode": full(0, np.int16),
             "international": cohort["international_first"].copy(),
             "trafficker": full(-1, np.int32),
             "exit_cause": full(0, np.int8),
-            "exit_month": full(-1, np.int32),
-            "assistance_left": full(0, np.int32),
+            "exit_month": full(-1, np.int16),
+            "assistance_left": full(0, np.int16),
             "package": full(0, np.int16),
             "n_assisted": full(0, np.int16),
             "residency": full(False, np.bool_),
@@ -114,25 +119,26 @@ class People:
             "risk_assessed": full(False, np.bool_),
             "employed": full(False, np.bool_),
             "threatened": full(False, np.bool_),
-            "waiting_since": full(-1, np.int32),
+            "waiting_since": full(-1, np.int16),
             "support_place": full(0, np.int8),
-            "support_left": full(0, np.int32),
+            "support_left": full(0, np.int16),
             "monitored": full(False, np.bool_),
-            "monitoring_left": full(0, np.int32),
-            "monitored_months": full(0, np.int32),
+            "monitoring_left": full(0, np.int16),
+            "monitored_months": full(0, np.int16),
             "purpose_now": cohort["purpose"].copy(),
-            "first_retraffic_month": full(-1, np.int32),
+            "first_retraffic_month": full(-1, np.int16),
             "econ_at_retraffic": full(-1, np.int8),
             "status_at_retraffic": full(-1, np.int8),
             # The settling clock: month of the latest arrival in a community state.
-            "arrived_month": full(-1, np.int32),
+            "arrived_month": full(-1, np.int16),
             # The early-risk clock: restarts on arrival and when support ends.
-            "exposed_month": full(-1, np.int32),
+            "exposed_month": full(-1, np.int16),
             # Month a residence permit expires (-1: none, or permanent).
-            "residency_until": full(-1, np.int32),
+            "residency_until": full(-1, np.int16),
             "homeless": full(False, np.bool_),
         }
         static = {k: v for k, v in cohort.items() if k not in dynamic}
+        static["entry_month"] = static["entry_month"].astype(np.int16)  # months fit in 16 bits
         return cls(**static, **dynamic)
 
     def __len__(self) -> int:

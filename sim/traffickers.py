@@ -9,7 +9,6 @@ trafficker; the survivors' processes ask it to recruit and book pressure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
@@ -18,6 +17,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from sim.actor import Actor, RowAgents
+from sim.matching import Asked, Pools, first_filled
 from sim.randomness import Draws
 from sim.rates import prob
 
@@ -173,15 +173,15 @@ class Traffickers(Actor):
         if len(idx) == 0 or len(self) == 0:
             return out
         self.attempts += len(idx)
-        asked = _Asked(p.trafficker[idx], p.region[idx], international, former_only, u[1, idx])
-        free = _Pools(self, self.active_mask & (self.recruits < self.params.recruits_per_month))
-        active: _Pools | None = None
+        asked = Asked(p.trafficker[idx], p.region[idx], international, former_only, u[1, idx])
+        free = Pools(self, self.active_mask & (self.recruits < self.params.recruits_per_month))
+        active: Pools | None = None
         todo = np.argsort(u[0, idx], kind="stable")
         while len(todo):
             # Everyone in order takes from the traffickers free now, up to the first one whose
             # pick fills a trafficker: later picks see a smaller pool, so they are redone.
             tid = free.choose(asked, todo)
-            first = self._first_filled(tid)
+            first = first_filled(tid, self.recruits, self.params.recruits_per_month)
             done = len(todo) if first is None else first + 1
             taken = tid[:done]
             out[todo[:done]] = taken
@@ -190,26 +190,10 @@ class Traffickers(Actor):
                 free.remove(int(tid[first]))
             missed = todo[:done][taken < 0]
             if len(missed):
-                active = active or _Pools(self, self.active_mask.copy())
+                active = active or Pools(self, self.active_mask.copy())
                 self.full += int((active.choose(asked, missed) >= 0).sum())
             todo = todo[done:]
         return out
-
-    def _first_filled(self, tid: NDArray[np.int32]) -> int | None:
-        """Position of the first pick (in order) that fills its trafficker to capacity."""
-        ok = np.flatnonzero(tid >= 0)
-        t = tid[ok]
-        capacity = self.params.recruits_per_month
-        if len(t) <= 1:
-            return int(ok[0]) if len(t) and self.recruits[t[0]] + 1 >= capacity else None
-        order = np.argsort(t, kind="stable")
-        ranked = t[order]
-        starts = np.flatnonzero(np.concatenate([[True], ranked[1:] != ranked[:-1]]))
-        counts = np.diff(np.append(starts, len(ranked)))
-        occurrence = np.empty(len(t), dtype=np.int64)
-        occurrence[order] = np.arange(len(t)) - np.repeat(starts, counts) + 1
-        fills = np.flatnonzero(self.recruits[t] + occurrence >= capacity)
-        return int(ok[fills[0]]) if len(fills) else None
 
     def took(self, idx: NDArray[np.intp], tid: NDArray[np.int32]) -> None:
         """Record that traffickers ``tid`` now exploit survivors ``idx``."""
@@ -244,85 +228,6 @@ class Traffickers(Actor):
             }
         )
         return {"traffickers": table}
-
-
-class _Pools:
-    """Who could take a survivor, among some traffickers, kept current as they fill up.
-
-    Pools are by the survivor's region and whether the episode crosses a border. Internal
-    trafficking takes traffickers of the survivor's region; international trafficking those
-    of the region that reach destinations, or any that do when the region has none.
-    """
-
-    _ANY_REACH = -1
-
-    def __init__(self, traffickers: Traffickers, available: NDArray[np.bool_]) -> None:
-        self.traffickers = traffickers
-        self.available = available
-        self._pools: dict[int, NDArray[np.intp]] = {}
-
-    def _pool(self, key: int) -> NDArray[np.intp]:
-        """Sorted indices of the available who could take a survivor of group ``key``."""
-        pool = self._pools.get(key)
-        if pool is None:
-            t = self.traffickers
-            if key == self._ANY_REACH:
-                pool = np.flatnonzero(self.available & t.reach)
-            elif key % 2:
-                pool = np.flatnonzero(self.available & t.reach & (t.region == key // 2))
-            else:
-                pool = np.flatnonzero(self.available & (t.region == key // 2))
-            self._pools[key] = pool
-        return pool
-
-    def get(self, key: int) -> NDArray[np.intp]:
-        """The pool of group ``key`` (region * 2 + international), with the fallback applied."""
-        pool = self._pool(key)
-        return self._pool(self._ANY_REACH) if key % 2 and len(pool) == 0 else pool
-
-    def remove(self, tid: int) -> None:
-        """Trafficker ``tid`` is no longer available (it filled up)."""
-        self.available[tid] = False
-        for key, pool in self._pools.items():
-            at = np.searchsorted(pool, tid)
-            if at < len(pool) and pool[at] == tid:
-                self._pools[key] = np.delete(pool, at)
-
-    def choose(self, asked: _Asked, js: NDArray[np.intp]) -> NDArray[np.int32]:
-        """Each of candidates ``js``'s pick from their pool (-1 where it is empty)."""
-        tid = np.full(len(js), -1, dtype=np.int32)
-        if asked.former_only:
-            former = asked.former[js]
-            known = former >= 0
-            ok = known.copy()
-            ok[known] = self.available[former[known]]
-            tid[ok] = former[ok]
-            return tid
-        key = asked.region[js].astype(np.int64) * 2 + asked.international[js]
-        if len(key) == 0:
-            return tid
-        if len(key) == 1:  # the common case of one candidate: no grouping needed
-            groups: list[tuple[int, NDArray[np.intp]]] = [(int(key[0]), np.zeros(1, np.intp))]
-        else:
-            order = np.argsort(key, kind="stable")
-            cuts = np.flatnonzero(np.diff(key[order])) + 1
-            groups = [(int(key[rows[0]]), rows) for rows in np.split(order, cuts)]
-        for k, rows in groups:
-            pool = self.get(k)
-            if len(pool):
-                tid[rows] = pool[(asked.pick[js[rows]] * len(pool)).astype(np.intp)]
-        return tid
-
-
-@dataclass(frozen=True)
-class _Asked:
-    """The candidates of one :meth:`Traffickers.recruit` call, by position."""
-
-    former: NDArray[np.int32]
-    region: NDArray[np.int16]
-    international: NDArray[np.bool_]
-    former_only: bool
-    pick: NDArray[np.float64]
 
 
 class Trafficker(mesa.Agent):
