@@ -19,6 +19,7 @@ import sim
 from calibration.spec import load_targets
 from experiments.compare import Comparison, comparison
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
+from experiments.runs import model_fingerprint
 from scenarios import HEADLINE_POLICIES
 from scenarios.loader import Scenario, load
 from sim.observation import observed_statistics
@@ -137,10 +138,13 @@ def main(argv: list[str] | None = None) -> int:
     """Rewrite (or with ``--check``, check) the README's numbers; returns the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="Only check the README.")
-    parser.add_argument("--output", type=Path, default=Path("results/readme"))
+    parser.add_argument(
+        "--output", type=Path, help="results folder [default: results/readme-<model hash>]"
+    )
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
-    new = block(main_job(args.output, args.workers), defaults_runs())
+    output = args.output or Path("results") / f"readme-{model_fingerprint()}"
+    new = block(main_job(output, args.workers), defaults_runs())
     text = README.read_text(encoding="utf-8")
     if args.check:
         same = current_block(text) == new

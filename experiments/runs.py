@@ -8,6 +8,7 @@ stored runs are :mod:`experiments.compare`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import platform
@@ -127,6 +128,7 @@ class _Plan:
         self.params = {s.name: s.params(base) for s in scenarios}
         self.draws = read_posterior(posterior)[0] if posterior is not None else None
         self.settings = {
+            "model": model_fingerprint(),
             "seed": seed,
             "scenarios": {n: p.to_flat() for n, p in self.params.items()},
             "posterior": fingerprint(posterior),
@@ -145,6 +147,21 @@ class _Plan:
         index, values = draw_for(self.draws, seed)
         params = scenario.params(self.base.with_overrides(values))
         return Task(scenario.name, replicate, seed, params, index)
+
+
+@functools.cache
+def model_fingerprint() -> str:
+    """A hash of the model's code (every file of ``sim/``).
+
+    Part of every experiment's settings: runs made by other model code are never reused or
+    mixed with new ones, and the default results folder changes with the code.
+    """
+    root = Path(sim.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _manifest(experiment: str, plan: _Plan, store: ResultsStore, replicates: int) -> dict:

@@ -170,3 +170,13 @@ def test_the_store_reads_every_run_in_one_pass_and_promotes_missing_columns(tmp_
     assert loaded["replicate"].tolist() == [0, 1, 2]
     assert loaded["observed"].isna().tolist() == [True, False, True]
     assert loaded["observed"].iloc[1] == 2.5
+
+
+def test_runs_made_by_other_model_code_are_never_reused(tmp_path, monkeypatch):
+    from experiments import runs
+
+    run_scenarios(["baseline", "residency"], workers=1, output=tmp_path, **SMALL)
+    assert len(runs.model_fingerprint()) == 16
+    monkeypatch.setattr(runs, "model_fingerprint", lambda: "changed-code")
+    with pytest.raises(StoreMismatch, match="different model"):
+        run_scenarios(["baseline", "residency"], workers=1, output=tmp_path, **SMALL)
