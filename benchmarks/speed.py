@@ -21,6 +21,8 @@ sides alike):
   workers / on 1.
 - million: 1,000,000 survivors x 120 months in a fresh process on one core: seconds and
   peak memory (max resident set size, the interpreter included).
+  A last row measures the machine's own ceiling: one run alone against each of ``--workers``
+  runs started at once, which no scheduler can beat.
 - cli: ``retraffic --help`` and ``retraffic scenarios list`` in fresh processes, best of 3.
 """
 
@@ -40,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ROWS = ("run", "compare", "tiny", "million", "cli")
+ROWS = ("cli", "run", "million", "tiny", "compare")
 
 
 def main() -> None:
@@ -63,7 +65,7 @@ def main() -> None:
     for name in args.rows:
         for row in MEASURES[name](args):
             rows.append(row)
-            met = "yes" if row["met"] else "NO"
+            met = _met(row["met"]).upper() if row["met"] is False else _met(row["met"])
             print(f"{row['measure']:<72} {row['shown']:>16} {row['goal']:>10}  {met}", flush=True)
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n")
@@ -85,10 +87,7 @@ def write_readme(rows: list[dict], command: str) -> None:
         "",
         "| measure | measured | goal | met |",
         "|---|---|---|---|",
-        *(
-            f"| {r['measure']} | {r['shown']} | {r['goal']} | {'yes' if r['met'] else 'no'} |"
-            for r in rows
-        ),
+        *(f"| {r['measure']} | {r['shown']} | {r['goal']} | {_met(r['met'])} |" for r in rows),
         END,
     ]
     text = README.read_text(encoding="utf-8")
@@ -117,8 +116,13 @@ def machine() -> str:
     )
 
 
-def _row(measure: str, value: float, shown: str, goal: str, met: bool) -> dict:
+def _row(measure: str, value: float, shown: str, goal: str, met: bool | None) -> dict:
+    """One measured row; ``met`` is None for rows that give context and have no goal."""
     return {"measure": measure, "value": value, "shown": shown, "goal": goal, "met": met}
+
+
+def _met(met: bool | None) -> str:
+    return "-" if met is None else "yes" if met else "no"
 
 
 def _best(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -175,6 +179,49 @@ def _compare_time(**options: object) -> float:
         return time.perf_counter() - start
 
 
+CONCURRENT = """
+import sys, time
+import sim
+sim.run(sim.Params().with_overrides({"cohort.n_survivors": 500, "run.horizon_months": 12}), seed=1)
+start = time.perf_counter()
+sim.run(sim.Params(), seed=int(sys.argv[1]))
+print(time.perf_counter() - start)
+"""
+
+
+def machine_ceiling(n: int) -> dict:
+    """The parallel efficiency of independent runs on this machine, whatever schedules them.
+
+    One default run alone, against each of ``n`` identical runs started at once in separate
+    processes (their mean time): shared caches, memory bandwidth and a virtual machine's
+    neighbours slow every run when all cores are busy.
+    """
+
+    def start(seed: int) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT, str(seed)],
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+            text=True,
+        )
+
+    def seconds(process: subprocess.Popen) -> float:
+        out, _ = process.communicate()
+        return float(out.strip().splitlines()[-1])
+
+    alone = min(seconds(start(1)) for _ in range(2))
+    together = [seconds(p) for p in [start(1 + k) for k in range(n)]]
+    ceiling = alone / (sum(together) / n)
+    return _row(
+        f"machine ceiling: one run alone / each of {n} at once ({alone:.2f} s / "
+        f"{sum(together) / n:.2f} s)",
+        ceiling,
+        f"{ceiling:.2f}",
+        "-",
+        None,
+    )
+
+
 def compare_efficiency(args: argparse.Namespace) -> list[dict]:
     n, reps = args.workers, args.replicates
     goal = 0.95 if n <= 2 else 0.85
@@ -199,6 +246,7 @@ def compare_efficiency(args: argparse.Namespace) -> list[dict]:
             f"compare 4 x {reps}, {n} workers: parallel efficiency (Dask)", one, dask, n, goal
         )
     )
+    rows.append(machine_ceiling(n))
     return rows
 
 

@@ -89,24 +89,37 @@ def _run_into(
 ) -> Iterator[Task]:
     """Run the tasks and store each run, yielding each task once its run is stored.
 
-    Local workers (and this process) write their runs into the store themselves, so storing
-    is as parallel as running; a Dask cluster, which may not share this file system, sends
-    the tables back to be stored here.
+    Whoever runs a task writes it into the store when it can see the store's folder, so
+    storing is as parallel as running: local workers and this process always, Dask workers
+    when they share this file system (they find a token this call writes into the folder).
+    Otherwise a worker sends the tables back and they are stored here.
     """
-    if backend(workers, scheduler)[0] == "dask":
-        for task, tables in execute(run_task, tasks, scheduler=scheduler):
-            store.save(task.scenario, task.replicate, tables)
+    kind = backend(workers, scheduler)[0]
+    token = store.shared_token() if kind == "dask" else None
+    jobs = [(task, str(store.root.resolve()), token) for task in tasks]
+    try:
+        for (task, _, _), tables in execute(run_and_save, jobs, workers, scheduler):
+            if tables is not None:
+                store.save(task.scenario, task.replicate, tables)
             yield task
-    else:
-        jobs = [(task, str(store.root)) for task in tasks]
-        for (task, _), _ in execute(run_and_save, jobs, workers=workers):
-            yield task
+    finally:
+        if token is not None:
+            store.drop_token(token)
 
 
-def run_and_save(job: tuple[Task, str]) -> None:
-    """Run one task and store its tables in the results folder ``job[1]`` (atomically)."""
-    task, root = job
-    ResultsStore(root).save(task.scenario, task.replicate, run_task(task))
+def run_and_save(job: tuple[Task, str, str | None]) -> dict[str, pd.DataFrame] | None:
+    """Run one task and store it in the results folder ``job[1]``, or return its tables.
+
+    It stores them when this process sees that folder (the folder holds token ``job[2]``, or
+    no token is given) and returns them for the caller to store otherwise.
+    """
+    task, root, token = job
+    tables = run_task(task)
+    store = ResultsStore(root)
+    if token is not None and not store.has_token(token):
+        return tables
+    store.save(task.scenario, task.replicate, tables)
+    return None
 
 
 def _sized(base: Params | None, survivors: int | None, months: int | None) -> Params:

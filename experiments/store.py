@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,28 @@ class ResultsStore:
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
+
+    def shared_token(self) -> str:
+        """Write a new random token into the folder and return it.
+
+        A process that reads it back sees this folder (shares this file system), so it may
+        store runs itself.
+        """
+        token = uuid.uuid4().hex
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / f".token-{token}").write_text(token, encoding="utf-8")
+        return token
+
+    def has_token(self, token: str) -> bool:
+        """Whether this process sees the token written by :meth:`shared_token`."""
+        try:
+            return (self.root / f".token-{token}").read_text(encoding="utf-8") == token
+        except OSError:
+            return False
+
+    def drop_token(self, token: str) -> None:
+        """Remove a token written by :meth:`shared_token`."""
+        (self.root / f".token-{token}").unlink(missing_ok=True)
 
     def load(self, table: str, scenarios: list[str] | None = None) -> pd.DataFrame:
         """One table across all stored runs, sorted by scenario and replicate."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -77,26 +78,38 @@ def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tu
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([fn.__module__])
     queue = deque(tasks)
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        ready = pool.submit(os.getpid)  # done as soon as one worker runs
-        pending: dict[Future[R], T] = {}
-        try:
-            while queue and not ready.done():
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context)
+    # Starting the first worker waits for the server to import the model: do it in a thread.
+    ready: Future[int] = Future()
+    threading.Thread(target=_first_worker, args=(pool, ready), daemon=True).start()
+    pending: dict[Future[R], T] = {}
+    try:
+        while queue and not ready.done():
+            task = queue.popleft()
+            yield task, fn(task)
+        while queue or pending:
+            while queue and len(pending) < 2 * workers:
                 task = queue.popleft()
-                yield task, fn(task)
-            while queue or pending:
-                while queue and len(pending) < 2 * workers:
-                    task = queue.popleft()
-                    pending[pool.submit(fn, task)] = task
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield pending.pop(future), future.result()
-        finally:
-            queue.clear()
-            for future in pending:
-                future.cancel()
-            if not ready.done():  # nothing reached a worker: do not wait for them to start
-                _stop(pool)
+                pending[pool.submit(fn, task)] = task
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield pending.pop(future), future.result()
+    finally:
+        queue.clear()
+        for future in pending:
+            future.cancel()
+        if ready.done() and ready.exception() is None:
+            pool.shutdown(wait=True)
+        else:  # no worker took a task: stop them without waiting for them to start
+            threading.Thread(target=_stop, args=(pool,), daemon=True).start()
+
+
+def _first_worker(pool: ProcessPoolExecutor, ready: Future[int]) -> None:
+    """Start the pool's first worker and mark ``ready`` when it runs (or cannot start)."""
+    try:
+        ready.set_result(pool.submit(os.getpid).result())
+    except BaseException as err:  # handed to the caller through the future
+        ready.set_exception(err)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -180,3 +180,19 @@ def test_runs_made_by_other_model_code_are_never_reused(tmp_path, monkeypatch):
     monkeypatch.setattr(runs, "model_fingerprint", lambda: "changed-code")
     with pytest.raises(StoreMismatch, match="different model"):
         run_scenarios(["baseline", "residency"], workers=1, output=tmp_path, **SMALL)
+
+
+def test_a_worker_stores_a_run_only_where_it_sees_the_callers_folder(tmp_path):
+    from experiments.runs import _Plan, _sized, run_and_save
+    from scenarios.loader import load
+
+    plan = _Plan([load("baseline")], _sized(None, 200, 12), None, 1)
+    task = plan.task(plan.scenarios[0], 0)
+    store = ResultsStore(tmp_path)
+    token = store.shared_token()
+    assert run_and_save((task, str(tmp_path), token)) is None
+    assert store.has("baseline", 0)
+    elsewhere = run_and_save((task, str(tmp_path), "a token this folder does not hold"))
+    assert set(elsewhere) == set(TABLES)
+    store.drop_token(token)
+    assert not list(tmp_path.glob(".token-*"))
