@@ -264,7 +264,7 @@ def _efficiency(measure: str, one: float, many: float, n: int, goal: float) -> d
     return _row(
         f"{measure} [{one:.1f} s / {n} x {many:.1f} s]",
         eff,
-        f"{eff:.2f}",
+        f"{eff:.3f}",
         f">= {goal}",
         eff >= goal,
     )
