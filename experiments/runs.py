@@ -25,7 +25,7 @@ from calibration.posterior import draw_for, fingerprint, read_posterior
 from calibration.posterior import resolve as resolve_posterior
 from experiments.defaults import REPLICATES, SEED
 from experiments.store import ResultsStore, git_revision
-from experiments.tasks import Task, replicate_seed, run_task
+from experiments.tasks import Task, replicate_seed, run_and_save
 from scenarios.loader import Scenario, load
 from sim.executors import backend, execute
 from sim.parameters import Params
@@ -105,21 +105,6 @@ def _run_into(
     finally:
         if token is not None:
             store.drop_token(token)
-
-
-def run_and_save(job: tuple[Task, str, str | None]) -> dict[str, pd.DataFrame] | None:
-    """Run one task and store it in the results folder ``job[1]``, or return its tables.
-
-    It stores them when this process sees that folder (the folder holds token ``job[2]``, or
-    no token is given) and returns them for the caller to store otherwise.
-    """
-    task, root, token = job
-    tables = run_task(task)
-    store = ResultsStore(root)
-    if token is not None and not store.has_token(token):
-        return tables
-    store.save(task.scenario, task.replicate, tables)
-    return None
 
 
 def _sized(base: Params | None, survivors: int | None, months: int | None) -> Params:

@@ -3,7 +3,9 @@
 A task is (scenario, replicate, seed, parameters). It runs anywhere (this process, a process
 pool, a Dask worker) and returns the same tables bit for bit, because everything random comes
 from its seed. Replicate ``k`` of every scenario gets the same seed (common random numbers), so
-scenario differences are not swamped by noise.
+scenario differences are not swamped by noise. Workers run :func:`run_and_save`, which stores
+the run itself wherever it can see the results folder; this module is what a process pool's
+workers import before their first task.
 """
 
 from __future__ import annotations
@@ -71,6 +73,23 @@ def run_task(task: Task) -> dict[str, pd.DataFrame]:
         frame.insert(0, "replicate", task.replicate)
         frame.insert(0, "scenario", task.scenario)
     return tables
+
+
+def run_and_save(job: tuple[Task, str, str | None]) -> dict[str, pd.DataFrame] | None:
+    """Run one task and store it in the results folder ``job[1]``, or return its tables.
+
+    It stores them when this process sees that folder (the folder holds token ``job[2]``, or
+    no token is given) and returns them for the caller to store otherwise.
+    """
+    from experiments.store import ResultsStore  # the store imports this module
+
+    task, root, token = job
+    tables = run_task(task)
+    store = ResultsStore(root)
+    if token is not None and not store.has_token(token):
+        return tables
+    store.save(task.scenario, task.replicate, tables)
+    return None
 
 
 def summarise(result: sim.Result) -> dict[str, pd.DataFrame]:

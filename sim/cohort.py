@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from sim.parameters import CohortParams, SurvivorParams
 from sim.states import Econ, Family, Purpose
@@ -77,6 +76,8 @@ def _ages(cohort: CohortParams, rng: np.random.Generator) -> NDArray[np.float64]
     """Age at first exit: a normal distribution truncated to the cohort's age range."""
     a = (cohort.age_min_years - cohort.age_mean_years) / cohort.age_sd_years
     b = (cohort.age_max_years - cohort.age_mean_years) / cohort.age_sd_years
+    from scipy import stats  # here, not at the top: importing scipy.stats costs a third of a second
+
     return stats.truncnorm.rvs(
         a,
         b,

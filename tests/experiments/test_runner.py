@@ -183,7 +183,8 @@ def test_runs_made_by_other_model_code_are_never_reused(tmp_path, monkeypatch):
 
 
 def test_a_worker_stores_a_run_only_where_it_sees_the_callers_folder(tmp_path):
-    from experiments.runs import _Plan, _sized, run_and_save
+    from experiments.runs import _Plan, _sized
+    from experiments.tasks import run_and_save
     from scenarios.loader import load
 
     plan = _Plan([load("baseline")], _sized(None, 200, 12), None, 1)
