@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -65,20 +66,40 @@ def execute(
         yield from _pool(fn, tasks, n)
 
 
+#: Work left, in seconds of this process's time, below which starting worker processes does
+#: not pay: the server workers fork from needs about a second to import the model first.
+WORTH_STARTING_SECONDS = 2.0
+
+
 def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tuple[T, R]]:
     """Run tasks on ``workers`` local processes that start once and take many tasks each.
 
-    Workers fork from a server process that has imported ``fn``'s module already
-    (``forkserver`` with that module preloaded), so each starts in milliseconds instead of
-    importing the model itself. While they start, this process runs tasks too: a job of a
-    few small runs finishes before any worker is up and costs no more than running it here.
-    At most two tasks per worker are queued at a time, so a worker that finishes early takes
-    the next one.
+    The first task runs in this process and is timed. When the rest would take this process
+    less than :data:`WORTH_STARTING_SECONDS`, it runs here too and no process starts (a small
+    job costs no more than running it here). Otherwise workers start, forking from a server
+    that has imported ``fn``'s module (``forkserver`` with it preloaded), so each starts in
+    milliseconds instead of importing the model itself; this process keeps running tasks
+    until the first worker is up.
     """
+    queue = deque(tasks)
+    first = queue.popleft()
+    began = time.perf_counter()
+    result = fn(first)
+    each = time.perf_counter() - began
+    yield first, result
+    if each * len(queue) < WORTH_STARTING_SECONDS:
+        while queue:
+            task = queue.popleft()
+            yield task, fn(task)
+        return
+    yield from _with_workers(fn, queue, workers)
+
+
+def _with_workers(fn: Callable[[T], R], queue: deque[T], workers: int) -> Iterator[tuple[T, R]]:
+    """The rest of :func:`_pool`: workers take tasks once up, at most two queued each."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([fn.__module__])
-    queue = deque(tasks)
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=context)
     # Starting the first worker waits for the server to import the model: do it in a thread.
     ready: Future[int] = Future()
     threading.Thread(target=_first_worker, args=(pool, ready), daemon=True).start()
@@ -98,10 +119,10 @@ def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tu
         queue.clear()
         for future in pending:
             future.cancel()
-        if ready.done() and ready.exception() is None:
-            pool.shutdown(wait=True)
-        else:  # no worker took a task: stop them without waiting for them to start
-            threading.Thread(target=_stop, args=(pool,), daemon=True).start()
+        # A worker still starting is let finish starting, then stopped with the rest: one
+        # stopped half-way would print a traceback after this process has gone.
+        wait([ready], timeout=60)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _first_worker(pool: ProcessPoolExecutor, ready: Future[int]) -> None:
@@ -110,14 +131,6 @@ def _first_worker(pool: ProcessPoolExecutor, ready: Future[int]) -> None:
         ready.set_result(pool.submit(os.getpid).result())
     except BaseException as err:  # handed to the caller through the future
         ready.set_exception(err)
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool's worker processes now (they were still starting and hold no task)."""
-    processes = list(getattr(pool, "_processes", {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
 
 
 def _dask(fn: Callable[[T], R], tasks: Sequence[T], scheduler: str) -> Iterator[tuple[T, R]]:

@@ -24,11 +24,15 @@ def stored(path):
     return {t: store.load(t) for t in TABLES}
 
 
-def test_same_results_with_one_worker_two_workers_and_dask(tmp_path):
+def test_same_results_with_one_worker_two_workers_and_dask(tmp_path, monkeypatch):
     from distributed import LocalCluster
+
+    from sim import executors
 
     scenarios = ["baseline", "residency"]
     run_scenarios(scenarios, workers=1, output=tmp_path / "one", **SMALL)
+    # A job this small would run in this process; make the workers start anyway.
+    monkeypatch.setattr(executors, "WORTH_STARTING_SECONDS", 0.0)
     run_scenarios(scenarios, workers=2, output=tmp_path / "two", **SMALL)
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None

@@ -1,11 +1,12 @@
 """Executors: every task runs once, wherever it runs, and its result comes back with it."""
 
+import multiprocessing
 import os
 import time
 
 import pytest
 
-from sim.executors import execute
+from sim.executors import WORTH_STARTING_SECONDS, execute
 
 
 def _square(x: int) -> int:
@@ -13,7 +14,11 @@ def _square(x: int) -> int:
 
 
 def _slow_pid(x: int) -> tuple[int, int]:
-    time.sleep(0.3)
+    time.sleep(0.5)
+    return x, os.getpid()
+
+
+def _quick_pid(x: int) -> tuple[int, int]:
     return x, os.getpid()
 
 
@@ -29,8 +34,16 @@ def test_every_task_runs_once_and_returns_with_its_result(workers):
     assert results == {x: x * x for x in range(7)}
 
 
+def test_a_small_job_runs_here_and_starts_no_process():
+    results = dict(execute(_quick_pid, list(range(20)), workers=2))
+    assert {pid for _, pid in results.values()} == {os.getpid()}
+    assert not multiprocessing.active_children()
+
+
 def test_pool_workers_take_tasks_once_they_have_started():
-    # Long tasks: this process runs the first while the workers start, then they take over.
+    # Long tasks (3.5 s left after the first, more than WORTH_STARTING_SECONDS): workers
+    # start, and this process runs tasks until the first is up.
+    assert 7 * 0.5 > WORTH_STARTING_SECONDS
     results = dict(execute(_slow_pid, list(range(8)), workers=2))
     assert sorted(results) == list(range(8))
     pids = {pid for _, pid in results.values()}
