@@ -27,18 +27,17 @@ def reintegration(m: ReintegrationModel) -> None:
     monitored = p.monitored[idx]
 
     # Work. At home, local employment programmes scale job-finding; abroad, the right to work.
-    at_home = p.state[idx] == State.AT_HOME
-    rate = np.full(len(idx), s.job_find_rate_per_month)
-    rate *= np.where(
-        at_home,
-        pol.local_employment_ratio,
-        np.where(p.right_to_work[idx], s.destination_job_ratio, s.no_right_to_work_job_ratio),
-    )
-    rate *= np.where(p.low_education[idx], s.low_education_job_ratio, 1.0)
-    rate *= np.where((p.package[idx] & Package.VOCATIONAL) > 0, sv.vocational_job_ratio, 1.0)
     employed = p.employed[idx]
     looking, working = idx[~employed], idx[employed]
-    hired = looking[u[0, looking] < prob(rate[~employed])]
+    rate = np.full(len(looking), s.job_find_rate_per_month)
+    rate *= np.where(
+        p.state[looking] == State.AT_HOME,
+        pol.local_employment_ratio,
+        np.where(p.right_to_work[looking], s.destination_job_ratio, s.no_right_to_work_job_ratio),
+    )
+    rate *= np.where(p.low_education[looking], s.low_education_job_ratio, 1.0)
+    rate *= np.where((p.package[looking] & Package.VOCATIONAL) > 0, sv.vocational_job_ratio, 1.0)
+    hired = looking[u[0, looking] < prob(rate)]
     fired = working[u[0, working] < prob(s.job_loss_rate_per_month)]
     p.hire(hired)
     p.lose_work(fired)
