@@ -7,12 +7,20 @@ All three give identical results: each task carries its own seed, and results ar
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -72,53 +80,75 @@ WORTH_STARTING_SECONDS = 2.0
 
 
 def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tuple[T, R]]:
-    """Run tasks on ``workers`` local processes that start once and take many tasks each.
+    """Run tasks on ``workers`` processes: this one and ``workers - 1`` that start once.
 
-    The first task runs in this process and is timed. When the rest would take this process
-    less than :data:`WORTH_STARTING_SECONDS`, it runs here too and no process starts (a small
-    job costs no more than running it here). Otherwise workers start, forking from a server
-    that has imported ``fn``'s module (``forkserver`` with it preloaded), so each starts in
-    milliseconds instead of importing the model itself; this process keeps running tasks
-    until the first worker is up.
+    The first task runs in this process and is timed; meanwhile the server the other workers
+    fork from starts importing ``fn``'s module (``forkserver`` with it preloaded), so each
+    worker then starts in milliseconds instead of importing the model itself. When the rest
+    would take this process less than :data:`WORTH_STARTING_SECONDS`, it runs here too and
+    no worker starts (a small job costs no more than running it here). Otherwise this
+    process keeps taking tasks while the workers start and after, and each process gets its
+    next task the moment it finishes one, so no core waits.
     """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([fn.__module__])
+    if workers > 1 and len(tasks) > 1:
+        multiprocessing.forkserver.ensure_running()  # starts importing; does not wait
     queue = deque(tasks)
     first = queue.popleft()
     began = time.perf_counter()
     result = fn(first)
     each = time.perf_counter() - began
     yield first, result
-    if each * len(queue) < WORTH_STARTING_SECONDS:
+    if workers < 2 or each * len(queue) < WORTH_STARTING_SECONDS:
         while queue:
             task = queue.popleft()
             yield task, fn(task)
         return
-    yield from _with_workers(fn, queue, workers)
+    helpers = min(workers - 1, len(queue))
+    pool = ProcessPoolExecutor(max_workers=helpers, mp_context=context)
+    yield from _shared(fn, queue, pool, helpers)
 
 
-def _with_workers(fn: Callable[[T], R], queue: deque[T], workers: int) -> Iterator[tuple[T, R]]:
-    """The rest of :func:`_pool`: workers take tasks once up, at most two queued each."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([fn.__module__])
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=context)
-    # Starting the first worker waits for the server to import the model: do it in a thread.
+def _shared(
+    fn: Callable[[T], R], queue: deque[T], pool: ProcessPoolExecutor, helpers: int
+) -> Iterator[tuple[T, R]]:
+    """The rest of :func:`_pool`: this process's thread and ``helpers`` workers share a queue.
+
+    Each takes its next task as it finishes one.
+    """
+    here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retraffic-task")
+    # Starting the first worker waits for the server to finish importing: do it in a thread.
     ready: Future[int] = Future()
     threading.Thread(target=_first_worker, args=(pool, ready), daemon=True).start()
-    pending: dict[Future[R], T] = {}
-    try:
-        while queue and not ready.done():
+    pending: dict[Future[R], tuple[T, Executor]] = {}
+
+    def feed(executor: Executor) -> None:
+        if queue:
             task = queue.popleft()
-            yield task, fn(task)
-        while queue or pending:
-            while queue and len(pending) < 2 * workers:
-                task = queue.popleft()
-                pending[pool.submit(fn, task)] = task
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            pending[executor.submit(fn, task)] = (task, executor)
+
+    feed(here)
+    started = False
+    try:
+        while pending:
+            watched: list[Future[Any]] = [*pending, *([] if started else [ready])]
+            done, _ = wait(watched, return_when=FIRST_COMPLETED)
+            if not started and ready.done():
+                ready.result()  # a pool that cannot start is an error to report
+                started = True
+                for _ in range(helpers):
+                    feed(pool)
             for future in done:
-                yield pending.pop(future), future.result()
+                if future is not ready:
+                    task, executor = pending.pop(future)
+                    feed(executor)
+                    yield task, future.result()
     finally:
         queue.clear()
         for future in pending:
             future.cancel()
+        here.shutdown(wait=True, cancel_futures=True)
         # A worker still starting is let finish starting, then stopped with the rest: one
         # stopped half-way would print a traceback after this process has gone.
         wait([ready], timeout=60)

@@ -34,7 +34,7 @@ def test_every_task_runs_once_and_returns_with_its_result(workers):
     assert results == {x: x * x for x in range(7)}
 
 
-def test_a_small_job_runs_here_and_starts_no_process():
+def test_a_small_job_runs_here_and_starts_no_worker():
     results = dict(execute(_quick_pid, list(range(20)), workers=2))
     assert {pid for _, pid in results.values()} == {os.getpid()}
     assert not multiprocessing.active_children()
