@@ -16,8 +16,8 @@ sides alike):
   size; parallel efficiency = time on 1 worker / (workers x time on ``--workers``), for the
   local process pool and for Dask (a LocalCluster of ``--workers`` processes unless
   ``--scheduler`` names one; warmed by a small comparison first, as a long-lived cluster
-  is). The summary after the runs is included; each is timed ``--repeat`` times, interleaved,
-  and the best kept.
+  is, and with Dask's worker profiler off). The summary after the runs is included; each
+  is timed ``--repeat`` times, interleaved, and the best kept.
 - tiny: 8 runs (4 scenarios x 2 replicates) of 500 survivors x 24 months; wall time on 2
   workers / on 1.
 - million: 1,000,000 survivors x 120 months in a fresh process on one core: seconds and
@@ -241,11 +241,17 @@ def compare_efficiency(args: argparse.Namespace) -> list[dict]:
     if args.scheduler:
         dask = min(_dask_time(reps, args.scheduler) for _ in range(args.repeat))
     else:
+        import dask
         from distributed import LocalCluster
 
-        with LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster:
+        # Dask's workers sample their threads' stacks every 10 ms by default, which slows a
+        # compute-bound run by a few per cent; a cluster for simulations turns that off.
+        with (
+            dask.config.set({"distributed.worker.profile.enabled": False}),
+            LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+        ):
             dask = min(_dask_time(reps, cluster.scheduler_address) for _ in range(args.repeat))
     rows.append(
         _efficiency(
