@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -18,9 +19,9 @@ from concurrent.futures import (
     Executor,
     Future,
     ProcessPoolExecutor,
-    ThreadPoolExecutor,
     wait,
 )
+from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -90,10 +91,7 @@ def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tu
     process keeps taking tasks while the workers start and after, and each process gets its
     next task the moment it finishes one, so no core waits.
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([fn.__module__])
-    if workers > 1 and len(tasks) > 1:
-        multiprocessing.forkserver.ensure_running()  # starts importing; does not wait
+    context = _context(fn, start_server=workers > 1 and len(tasks) > 1)
     queue = deque(tasks)
     first = queue.popleft()
     began = time.perf_counter()
@@ -110,6 +108,27 @@ def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tu
     yield from _shared(fn, queue, pool, helpers)
 
 
+def _context(fn: Callable[..., Any], start_server: bool) -> BaseContext:
+    """The ``forkserver`` context with ``fn``'s module preloaded (``spawn`` where none exists).
+
+    With ``start_server``, the server starts importing now, in the background. It starts with
+    Ctrl-C ignored (an ignored signal stays ignored in a new program), as do the workers it
+    forks: Ctrl-C in a terminal reaches every process of the group, and the caller handles it
+    by keeping what finished and stopping the workers, without a traceback from each.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([fn.__module__])
+    if start_server and threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            multiprocessing.forkserver.ensure_running()  # does not wait for the imports
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    return context
+
+
 def _shared(
     fn: Callable[[T], R], queue: deque[T], pool: ProcessPoolExecutor, helpers: int
 ) -> Iterator[tuple[T, R]]:
@@ -117,7 +136,7 @@ def _shared(
 
     Each takes its next task as it finishes one.
     """
-    here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retraffic-task")
+    here = _Here()
     # Starting the first worker waits for the server to finish importing: do it in a thread.
     ready: Future[int] = Future()
     threading.Thread(target=_first_worker, args=(pool, ready), daemon=True).start()
@@ -129,7 +148,7 @@ def _shared(
             pending[executor.submit(fn, task)] = (task, executor)
 
     feed(here)
-    started = False
+    started = finished = False
     try:
         while pending:
             watched: list[Future[Any]] = [*pending, *([] if started else [ready])]
@@ -144,15 +163,40 @@ def _shared(
                     task, executor = pending.pop(future)
                     feed(executor)
                     yield task, future.result()
+        finished = True
     finally:
         queue.clear()
         for future in pending:
             future.cancel()
-        here.shutdown(wait=True, cancel_futures=True)
-        # A worker still starting is let finish starting, then stopped with the rest: one
-        # stopped half-way would print a traceback after this process has gone.
+        # A worker still starting is let finish starting first: one stopped half-way would
+        # print a traceback after this process has gone.
         wait([ready], timeout=60)
-        pool.shutdown(wait=True, cancel_futures=True)
+        if not finished:  # interrupted or failed: stop the workers now, mid-task or not
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+class _Here(Executor):
+    """Runs each task in a daemon thread of this process.
+
+    When the caller stops (Ctrl-C, an error elsewhere), nothing waits for that thread: the
+    process exits, and a run it was storing leaves only a half-written folder the store
+    removes next time.
+    """
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
+        future: Future[R] = Future()
+
+        def run() -> None:
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args, **kwargs))
+                except BaseException as err:  # handed to the caller through the future
+                    future.set_exception(err)
+
+        threading.Thread(target=run, name="retraffic-task", daemon=True).start()
+        return future
 
 
 def _first_worker(pool: ProcessPoolExecutor, ready: Future[int]) -> None:

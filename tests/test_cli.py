@@ -161,3 +161,41 @@ def test_help_and_listings_load_no_model_pandas_scipy_or_dask(argv):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_finished_runs_and_stops_every_worker_without_a_traceback(tmp_path):
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "res"
+    code = "import sys; from experiments.cli import main; sys.argv[0] = 'retraffic'; main()"
+    argv = ["compare", "baseline", "residency", "--replicates", "8", "--survivors", "40000"]
+    argv += ["--workers", "2", "--posterior", "none", "--output", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *argv],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    deadline = time.time() + 120
+    while not list(out.glob("runs/*/r*")) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches every process of the group
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, output
+    assert "interrupted: finished runs are saved" in output
+    assert "Traceback" not in output
+    assert list(out.glob("runs/*/r*"))
+
+    def left() -> list[str]:
+        group = ["ps", "-o", "pid=", "-g", str(proc.pid)]
+        return subprocess.run(group, capture_output=True, text=True).stdout.split()
+
+    deadline = time.time() + 10
+    while left() and time.time() < deadline:
+        time.sleep(0.2)
+    assert not left(), f"processes left running: {left()}"
