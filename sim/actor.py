@@ -51,29 +51,43 @@ class Actor:
         return {}
 
     def materialise(self) -> None:
-        """Create any Mesa agents this actor defers (see :class:`RowAgents`)."""
+        """Create any Mesa agents this actor defers (see :class:`RowActor`)."""
 
 
-class RowAgents(Generic[A]):
-    """The Mesa agents that view an actor's rows, created the first time any is asked for.
+class RowActor(Actor, Generic[A]):
+    """An actor whose rows are each viewed by a Mesa agent, created when first asked for.
 
     A run's processes act on columns and never need the agent objects, so creating
     thousands of them (and registering each with the model) is deferred until something
-    asks: ``model.agents``, ``model.agents_by_type``, ``actor[row]``. Then every row's
-    agent is created at once, in row order, and registered with the model as usual; rows
-    added later (new traffickers) get theirs on the next request.
+    asks: ``model.agents``, ``model.agents_by_type``, ``actor.agents``, ``actor[row]``. Then
+    every row's agent is created at once, in row order, and registered with the model as
+    usual; rows added later (new traffickers) get theirs on the next request.
 
     Args:
-        model: The model the agents belong to.
-        make: Creates the agent of one row.
+        model: The model.
+        make: Creates the agent of one row (the agent class, called as ``make(model, row)``).
     """
 
-    def __init__(self, model: ReintegrationModel, make: Callable[[ReintegrationModel, int], A]):
-        self.model = model
-        self.make = make
-        self.agents: list[A] = []
+    def __init__(
+        self, model: ReintegrationModel, make: Callable[[ReintegrationModel, int], A]
+    ) -> None:
+        super().__init__(model)
+        self._make = make
+        self._made: list[A] = []
 
-    def up_to(self, n: int) -> list[A]:
-        """The agents of rows ``0..n-1``, creating those not yet made."""
-        self.agents.extend(self.make(self.model, row) for row in range(len(self.agents), n))
-        return self.agents
+    def __len__(self) -> int:
+        """Number of rows (each subclass says what a row is)."""
+        raise NotImplementedError
+
+    @property
+    def agents(self) -> list[A]:
+        """Every row's Mesa agent, in row order (created on first request)."""
+        self.materialise()
+        return self._made
+
+    def __getitem__(self, row: int) -> A:
+        return self.agents[int(row)]
+
+    def materialise(self) -> None:
+        """Create the agents of rows nobody has asked for yet."""
+        self._made.extend(self._make(self.model, row) for row in range(len(self._made), len(self)))

@@ -95,7 +95,7 @@ class ReintegrationModel(mesa.Model):
         """Every actor's counts of the month, for the DataCollector."""
         self.counts = {k: v for actor in self.actors for k, v in actor.counts().items()}
 
-    # --- Mesa agents, created when first asked for (sim.actor.RowAgents) ---------------------
+    # --- Mesa agents, created when first asked for (sim.actor.RowActor) ----------------------
     @property
     def agents(self) -> mesa.agent.AgentSet:
         """Every agent of the model (survivors' and traffickers' are created on first use)."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.actor import Actor, RowAgents
+from sim.actor import RowActor
 from sim.agents import Survivor
 from sim.cohort import make_cohort
 from sim.events import EventLog
@@ -23,35 +23,22 @@ if TYPE_CHECKING:
     from sim.model import ReintegrationModel
 
 
-class Survivors(Actor):
+class Survivors(RowActor[Survivor]):
     """The synthetic cohort. Stream: ``cohort`` (its attributes, drawn once)."""
 
     name = "survivors"
 
     def __init__(self, model: ReintegrationModel) -> None:
-        super().__init__(model)
+        super().__init__(model, Survivor)
         params = model.params
         cohort = make_cohort(
             params.cohort, model.streams["cohort"], params.run.horizon_months, params.survivor
         )
         self.people = People.from_cohort(cohort)
         self.log = EventLog(self.people.episode)
-        self._agents = RowAgents(model, Survivor)
 
     def __len__(self) -> int:
         return len(self.people)
-
-    @property
-    def agents(self) -> list[Survivor]:
-        """Every survivor's Mesa agent, in row order (created on first request)."""
-        return self._agents.up_to(len(self))
-
-    def __getitem__(self, row: int) -> Survivor:
-        return self.agents[row]
-
-    def materialise(self) -> None:
-        """Create the survivors' Mesa agents if nobody has asked for them yet."""
-        self._agents.up_to(len(self))
 
     def counts(self) -> dict[str, int]:
         """Survivors in each state, and those monitored, threatened, employed, homeless.

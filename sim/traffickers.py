@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from sim.actor import Actor, RowAgents
+from sim.actor import RowActor
 from sim.matching import Asked, Pools, first_filled
 from sim.randomness import Draws
 from sim.rates import prob
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sim.model import ReintegrationModel
 
 
-class Traffickers(Actor):
+class Traffickers(RowActor["Trafficker"]):
     """Every trafficker of a run: attributes, activity, capacity used and accounts.
 
     Streams: ``trafficker.attributes`` (per trafficker index: reach and contacts),
@@ -36,7 +36,7 @@ class Traffickers(Actor):
     name = "trafficker"
 
     def __init__(self, model: ReintegrationModel) -> None:
-        super().__init__(model)
+        super().__init__(model, Trafficker)
         self.params = model.params.traffickers
         self.p_removal = float(prob(self.params.removal_rate_per_month))
         self.region = np.zeros(0, dtype=np.int16)
@@ -53,7 +53,6 @@ class Traffickers(Actor):
         self.full = 0
         #: Who each trafficker took, in order: chunks of (trafficker, survivor row) pairs.
         self._took: list[tuple[NDArray[np.int32], NDArray[np.int32]]] = []
-        self._agents = RowAgents(model, Trafficker)
         self._replacements: list[tuple[int, int]] = []  # (month due, region)
         count = int(np.floor(self.params.per_1000_survivors * model.n / 1000.0 + 0.5))
         # Spread traffickers evenly over regions so every region has some where possible.
@@ -61,18 +60,6 @@ class Traffickers(Actor):
 
     def __len__(self) -> int:
         return len(self.region)
-
-    @property
-    def agents(self) -> list[Trafficker]:
-        """Every trafficker's Mesa agent, by index (created on first request)."""
-        return self._agents.up_to(len(self))
-
-    def __getitem__(self, index: int) -> Trafficker:
-        return self.agents[int(index)]
-
-    def materialise(self) -> None:
-        """Create the Mesa agents of traffickers nobody has asked for yet."""
-        self._agents.up_to(len(self))
 
     def add(self, regions: NDArray[np.integer]) -> None:
         """New traffickers in ``regions``; each one's reach and contacts are its index's draws."""

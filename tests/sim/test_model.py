@@ -165,7 +165,7 @@ def test_mesa_agents_are_created_once_on_first_request_for_every_row():
     model = ReintegrationModel(params, seed=1)
     for _ in range(6):
         model.step()
-    assert not model.survivors._agents.agents, "no agent is made before anything asks"
+    assert not model.survivors._made, "no agent is made before anything asks"
     survivors = model.agents_by_type[Survivor]
     assert [a.row for a in survivors] == list(range(400))
     assert model.survivors[5] is survivors[5]
