@@ -31,9 +31,10 @@ from typing import overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-_GAMMA = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
+#: SplitMix64's increment and its two mixing multipliers (Vigna's ``splitmix64.c``).
+GAMMA, MIX1, MIX2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+_GAMMA, _MIX1, _MIX2 = np.uint64(GAMMA), np.uint64(MIX1), np.uint64(MIX2)
+_MASK = 2**64 - 1
 _TO_UNIT = 2.0**-53
 
 
@@ -71,14 +72,14 @@ def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]
     return (splitmix64(shifted, c) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
 
 
-_MASK = 2**64 - 1
-
-
 def _fold(key: int, value: int) -> int:
-    """SplitMix64's first output for the seed ``key ^ value`` (a 64-bit hash combine)."""
-    z = ((key ^ value) + 0x9E3779B97F4A7C15) & _MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    """SplitMix64's first output for the seed ``key ^ value`` (a 64-bit hash combine).
+
+    :func:`splitmix64` in Python integers: a key costs no array operations.
+    """
+    z = ((key ^ value) + GAMMA) & _MASK
+    z = ((z ^ (z >> 30)) * MIX1) & _MASK
+    z = ((z ^ (z >> 27)) * MIX2) & _MASK
     return z ^ (z >> 31)
 
 
