@@ -90,9 +90,6 @@ class EventLog:
         given["package"].append(package)
         given["purpose"].append(purpose)
 
-    def __len__(self) -> int:
-        return sum(len(w) for w in self._who)
-
     def columns(self) -> dict[str, NDArray]:
         """Every column of the log as one typed array."""
         if not self._who:
