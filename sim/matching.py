@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from sim.traffickers import Traffickers
 
 
+def flagged(flags: NDArray[np.bool_], tid: NDArray[np.integer]) -> NDArray[np.bool_]:
+    """``flags[tid]`` with False where ``tid`` is -1 (no trafficker)."""
+    tid = np.asarray(tid)
+    ok = tid >= 0
+    out = np.zeros(tid.shape, dtype=bool)
+    out[ok] = flags[tid[ok]]
+    return out
+
+
 def first_filled(tid: NDArray[np.int32], recruits: NDArray[np.int32], capacity: int) -> int | None:
     """Position of the first pick (in order) that fills its trafficker to capacity."""
     ok = np.flatnonzero(tid >= 0)
@@ -82,9 +91,7 @@ class Pools:
         tid = np.full(len(js), -1, dtype=np.int32)
         if asked.former_only:
             former = asked.former[js]
-            known = former >= 0
-            ok = known.copy()
-            ok[known] = self.available[former[known]]
+            ok = flagged(self.available, former)
             tid[ok] = former[ok]
             return tid
         key = asked.region[js].astype(np.int64) * 2 + asked.international[js]

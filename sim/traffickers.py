@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from sim.actor import RowActor
-from sim.matching import Asked, Pools, first_filled
+from sim.matching import Asked, Pools, first_filled, flagged
 from sim.randomness import Draws
 from sim.rates import prob
 
@@ -127,11 +127,11 @@ class Traffickers(RowActor["Trafficker"]):
 
     def active(self, tid: NDArray[np.integer]) -> NDArray[np.bool_]:
         """Whether each trafficker index (-1 = none) is active."""
-        return _lookup(self.active_mask, tid)
+        return flagged(self.active_mask, tid)
 
     def has_contacts(self, tid: NDArray[np.integer]) -> NDArray[np.bool_]:
         """Whether each trafficker index (-1 = none) has colluding contacts among officials."""
-        return _lookup(self.contacts, tid)
+        return flagged(self.contacts, tid)
 
     def recruit(
         self,
@@ -282,12 +282,3 @@ class Trafficker(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"Trafficker(index={self.index}, region={self.region}, active={self.active})"
-
-
-def _lookup(flags: NDArray[np.bool_], tid: NDArray[np.integer]) -> NDArray[np.bool_]:
-    """``flags[tid]`` with False where ``tid`` is -1 (no trafficker)."""
-    tid = np.asarray(tid)
-    ok = tid >= 0
-    out = np.zeros(tid.shape, dtype=bool)
-    out[ok] = flags[tid[ok]]
-    return out
