@@ -138,8 +138,7 @@ def _shared(
     """
     here = _Here()
     # Starting the first worker waits for the server to finish importing: do it in a thread.
-    ready: Future[int] = Future()
-    threading.Thread(target=_first_worker, args=(pool, ready), daemon=True).start()
+    ready: Future[int] = here.submit(lambda: pool.submit(os.getpid).result())
     pending: dict[Future[R], tuple[T, Executor]] = {}
 
     def feed(executor: Executor) -> None:
@@ -197,14 +196,6 @@ class _Here(Executor):
 
         threading.Thread(target=run, name="retraffic-task", daemon=True).start()
         return future
-
-
-def _first_worker(pool: ProcessPoolExecutor, ready: Future[int]) -> None:
-    """Start the pool's first worker and mark ``ready`` when it runs (or cannot start)."""
-    try:
-        ready.set_result(pool.submit(os.getpid).result())
-    except BaseException as err:  # handed to the caller through the future
-        ready.set_exception(err)
 
 
 def _dask(fn: Callable[[T], R], tasks: Sequence[T], scheduler: str) -> Iterator[tuple[T, R]]:
