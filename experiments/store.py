@@ -111,19 +111,22 @@ class ResultsStore:
         """
         token = uuid.uuid4().hex
         self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / f".token-{token}").write_text(token, encoding="utf-8")
+        self._token_path(token).write_text(token, encoding="utf-8")
         return token
 
     def has_token(self, token: str) -> bool:
         """Whether this process sees the token written by :meth:`shared_token`."""
         try:
-            return (self.root / f".token-{token}").read_text(encoding="utf-8") == token
+            return self._token_path(token).read_text(encoding="utf-8") == token
         except OSError:
             return False
 
     def drop_token(self, token: str) -> None:
         """Remove a token written by :meth:`shared_token`."""
-        (self.root / f".token-{token}").unlink(missing_ok=True)
+        self._token_path(token).unlink(missing_ok=True)
+
+    def _token_path(self, token: str) -> Path:
+        return self.root / f".token-{token}"
 
     def load(self, table: str, scenarios: list[str] | None = None) -> pd.DataFrame:
         """One table across all stored runs, sorted by scenario and replicate."""
