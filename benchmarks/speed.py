@@ -83,23 +83,22 @@ START, END = "<!-- speed:start -->", "<!-- speed:end -->"
 
 def write_readme(rows: list[dict], command: str) -> None:
     """Replace the README's speed block with these rows, the machine and the command."""
+    from experiments.readme import replace_block
+
     command = command.replace(" --readme", "")
     lines = [
-        START,
         f"Measured by `{command}` on {machine().removeprefix('machine: ')} "
         f"({time.strftime('%Y-%m-%d')}):",
         "",
         "| measure | measured | goal | met |",
         "|---|---|---|---|",
         *(f"| {r['measure']} | {r['shown']} | {r['goal']} | {_met(r['met'])} |" for r in rows),
-        END,
     ]
-    text = README.read_text(encoding="utf-8")
-    head, found, rest = text.partition(START)
-    _, found_end, tail = rest.partition(END)
-    if not (found and found_end):
-        raise SystemExit(f"README.md has no {START} ... {END} block to write into.")
-    README.write_text(head + "\n".join(lines) + tail, encoding="utf-8")
+    try:
+        text = replace_block(README.read_text(encoding="utf-8"), "\n".join(lines), START, END)
+    except ValueError as err:
+        raise SystemExit(str(err)) from None
+    README.write_text(text, encoding="utf-8")
 
 
 def machine() -> str:
@@ -299,26 +298,16 @@ def tiny_ratio(args: argparse.Namespace) -> list[dict]:
     ]
 
 
-MILLION = """
-import json, resource, sys, time
-import sim
-params = sim.Params().with_overrides({"cohort.n_survivors": 1_000_000})
-start = time.perf_counter()
-result = sim.run(params, seed=1)
-seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "peak": peak, "events": len(result.events)}))
-"""
-
-
 def million(args: argparse.Namespace) -> list[dict]:
+    from run_model import CHILD  # one fresh-process run: seconds and peak memory
+
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    command = [sys.executable, "-c", MILLION]
+    command = [sys.executable, "-c", CHILD, "1000000", "1"]
     if hasattr(os, "sched_setaffinity"):
         command = ["taskset", "-c", "0", *command]
     out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT, env=env)
     row = json.loads(out.stdout.strip().splitlines()[-1])
-    gib = row["peak"] / 2**30
+    gib = row["peak_mib"] / 1024
     return [
         _row(
             "1,000,000 survivors x 120 months, one core: seconds",

@@ -120,13 +120,16 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def replace_block(text: str, new: str) -> str:
-    """``text`` with the block between the markers replaced by ``new``."""
-    head, sep, rest = text.partition(START)
-    _, sep2, tail = rest.partition(END)
+def replace_block(text: str, new: str, start: str = START, end: str = END) -> str:
+    """``text`` with the block between the markers replaced by ``new``.
+
+    The numbers' markers unless others are given (the benchmarks write their own block).
+    """
+    head, sep, rest = text.partition(start)
+    _, sep2, tail = rest.partition(end)
     if not (sep and sep2):
-        raise ValueError(f"README.md has no {START} ... {END} block.")
-    return f"{head}{START}\n{new}\n{END}{tail}"
+        raise ValueError(f"README.md has no {start} ... {end} block.")
+    return f"{head}{start}\n{new}\n{end}{tail}"
 
 
 def current_block(text: str) -> str:
