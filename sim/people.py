@@ -146,9 +146,10 @@ class People:
 
     def age(self, month: int, idx: NDArray[np.intp] | None = None) -> NDArray[np.float64]:
         """Age in years in ``month``, for everyone or for ``idx``."""
-        if idx is None:
-            return self.age_at_entry + np.maximum(month - self.entry_month, 0) / 12.0
-        return self.age_at_entry[idx] + np.maximum(month - self.entry_month[idx], 0) / 12.0
+        at_entry, entry = self.age_at_entry, self.entry_month
+        if idx is not None:
+            at_entry, entry = at_entry[idx], entry[idx]
+        return at_entry + np.maximum(month - entry, 0) / 12.0
 
     def minor(self, month: int, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
         """Whether each of ``idx`` is under :data:`AGE_OF_MAJORITY` in ``month``."""
