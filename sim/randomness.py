@@ -94,7 +94,11 @@ class Draws:
     def __init__(self, keys: tuple[int, ...], n: int) -> None:
         self.keys = keys
         self.shape = (len(keys), n)
-        self._columns = np.array(keys, dtype=np.uint64)[:, None]
+
+    @functools.cached_property
+    def _columns(self) -> NDArray[np.uint64]:
+        """The keys as a column, for drawing every row at once (built only if asked)."""
+        return np.array(self.keys, dtype=np.uint64)[:, None]
 
     @overload
     def __getitem__(self, index: tuple[int | slice, ArrayLike]) -> NDArray[np.float64]: ...
