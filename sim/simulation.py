@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import mesa
 import pandas as pd
 
 from sim.actor import Actor
@@ -74,7 +75,21 @@ def run(
         model.step()
         if progress is not None:
             progress(done, months)
-    return collect(model)
+    result = collect(model)
+    release(model)
+    return result
+
+
+def release(model: ReintegrationModel) -> None:
+    """Let a finished model be freed when nothing else refers to it.
+
+    Mesa before 3.4.2 counts agent ids in a class-level ``Agent._ids`` dictionary keyed by
+    model, which keeps every model ever made alive (about 18 MiB a default run). The model of
+    :func:`run` is discarded once its result is collected, so its entry can go.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
 
 
 def collect(model: ReintegrationModel) -> Result:
