@@ -241,9 +241,9 @@ def _sampler(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
 
     kind, n = backend(workers, scheduler)
     if kind == "dask":
-        from distributed import Client
+        from sim.executors import connect
 
-        client = Client(scheduler, timeout="10s")
+        client = connect(scheduler)
         return DaskDistributedSampler(dask_client=client), client
     if kind == "serial":
         return SingleCoreSampler(), None

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.inputs import is_file
 from sim.parameters import ParameterError, Params
 
 POSTERIOR_DIR = Path(__file__).resolve().parent / "posterior"
@@ -46,7 +47,7 @@ def resolve(posterior: str | Path | None) -> Path | None:
         path = Path(text)
     else:
         path = POSTERIOR_DIR / f"{text}.parquet"
-    if not path.is_file():
+    if not is_file(path):
         raise ParameterError(
             f"--posterior: no posterior file {str(path)!r} (use 'none' to run at the defaults)."
         )
@@ -54,14 +55,38 @@ def resolve(posterior: str | Path | None) -> Path | None:
 
 
 def read_posterior(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Draws (with ``weight``) and metadata; every column must be a valid parameter."""
-    table = pq.read_table(path)
-    meta = json.loads((table.schema.metadata or {}).get(b"retrafficking", b"{}"))
+    """Draws (with ``weight``) and metadata, checked: any problem names the file and row.
+
+    Every column but ``weight`` must be a parameter, every row a valid set of values, and the
+    weights finite, not negative and not all zero.
+    """
+    import pyarrow as pa
+
+    try:
+        table = pq.read_table(path)
+        meta = json.loads((table.schema.metadata or {}).get(b"retrafficking", b"{}"))
+    except (pa.ArrowException, OSError, ValueError) as err:
+        raise ParameterError(f"posterior {path}: not a readable posterior file ({err}).") from None
+    if not isinstance(meta, dict):
+        raise ParameterError(f"posterior {path}: its metadata is not a table of fields.")
     draws = table.to_pandas()
     if "weight" not in draws.columns or len(draws) == 0:
-        raise ParameterError(f"{path}: a posterior needs draws and a 'weight' column.")
+        raise ParameterError(f"posterior {path}: a posterior needs draws and a 'weight' column.")
+    try:
+        numbers = draws.astype(float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"posterior {path}: every column must hold numbers.") from None
+    weights = numbers["weight"].to_numpy()
+    if not (np.isfinite(weights).all() and (weights >= 0).all() and weights.sum() > 0):
+        raise ParameterError(
+            f"posterior {path}: weights must be finite numbers of at least 0, not all 0."
+        )
     names = [c for c in draws.columns if c != "weight"]
-    Params().with_overrides({n: float(draws[n].iloc[0]) for n in names})  # names are valid
+    for row, values in enumerate(numbers[names].itertuples(index=False)):
+        try:
+            Params().with_overrides(dict(zip(names, values, strict=True)))
+        except ParameterError as err:
+            raise ParameterError(f"posterior {path}, row {row}: {err}", err.parameter) from None
     return draws, meta
 
 

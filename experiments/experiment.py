@@ -37,6 +37,7 @@ def run_experiment(
     posterior: str | Path | None = "default",
     results: Path = Path("results"),
     on_progress: Callable[[int, int], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> ExperimentResult:
     """Run (reusing stored runs) and draw the figures of experiment ``name``.
 
@@ -53,10 +54,11 @@ def run_experiment(
         months=months or experiment.months,
         workers=workers,
         scheduler=scheduler,
-        output=results / name,
+        output=Path(results) / name,
         experiment=name,
         posterior=posterior,
         on_progress=on_progress,
+        on_notice=on_notice,
     )
     figures = draw_figures(experiment, store)
     return ExperimentResult(experiment, store, figures, ran, reused)

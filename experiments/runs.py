@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import platform
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,11 +24,12 @@ import pandas as pd
 import sim
 from calibration.posterior import draw_for, fingerprint, read_posterior
 from calibration.posterior import resolve as resolve_posterior
-from experiments.defaults import REPLICATES, SEED
-from experiments.store import ResultsStore, git_revision
+from experiments.defaults import MAX_REPLICATES, REPLICATES, SEED
+from experiments.store import ResultsStore, git_revision, settings_hash
 from experiments.tasks import Task, replicate_seed, run_and_save
 from scenarios.loader import Scenario, load
 from sim.executors import backend, execute
+from sim.inputs import InputError, output_folder, seed_number, whole_number
 from sim.parameters import Params
 
 
@@ -45,6 +47,7 @@ def run_scenarios(
     base: Params | None = None,
     posterior: str | Path | None = "default",
     on_progress: Callable[[int, int], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> tuple[list[Scenario], ResultsStore, int, int]:
     """Run (or reuse) every scenario x replicate and store the results.
 
@@ -52,36 +55,83 @@ def run_scenarios(
     uses one weighted draw of the calibrated parameters, the same draw in every scenario;
     the scenario's own overrides apply on top, so a policy lever always wins over a draw.
 
+    Stored runs are verified before reuse (:meth:`ResultsStore.verify`); a damaged or
+    mismatched one is run again, with a one-line notice through ``on_notice`` (a Python
+    warning when None). One process at a time writes to a results folder: another waits.
+
     Returns:
         The loaded scenarios, the store, and how many runs were run and reused.
     """
-    loaded = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
+    loaded = _scenarios(scenarios)
     names = [s.name for s in loaded]
-    if len(set(names)) != len(names):
-        raise ValueError(f"scenario names must be distinct (got {', '.join(names)}).")
-    if replicates < 1:
-        raise ValueError(f"--replicates must be at least 1 (got {replicates}).")
+    replicates = whole_number(replicates, "replicates", 1, MAX_REPLICATES)
+    seed = seed_number(seed)
+    if workers is not None:
+        workers = whole_number(workers, "workers", 1)
+    if base is not None and not isinstance(base, Params):
+        raise InputError(f"base must be a sim.Params (got {type(base).__name__}).")
     plan = _Plan(loaded, _sized(base, survivors, months), resolve_posterior(posterior), seed)
     if output is None:
         output = Path("results") / f"{experiment}-{'_vs_'.join(names)}-{plan.digest()}"
-    store = ResultsStore(output)
-    store.check_compatible(plan.settings)
-    store.clean_partial()
-    manifest = _manifest(experiment, plan, store, replicates)
-    store.write_manifest(manifest)
-
-    tasks = [plan.task(s, k) for k in range(replicates) for s in loaded if not store.has(s.name, k)]
-    total = replicates * len(loaded)
-    done = reused = total - len(tasks)
-    if on_progress:
-        on_progress(done, total)
-    for _ in _run_into(store, tasks, workers, scheduler):
-        done += 1
+    store = ResultsStore(output_folder(output, "output"))
+    notice = on_notice or _warn
+    with store.lock(on_wait=notice):
+        store.check_compatible(plan.settings)
+        store.clean_partial()
+        manifest = _manifest(experiment, plan, store, replicates)
+        store.write_manifest(manifest)
+        tasks = _to_do(store, plan, replicates, notice)
+        total = replicates * len(loaded)
+        done = reused = total - len(tasks)
         if on_progress:
             on_progress(done, total)
-    manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
-    store.write_manifest(manifest)
+        for _ in _run_into(store, tasks, workers, scheduler):
+            done += 1
+            if on_progress:
+                on_progress(done, total)
+        manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+        store.write_manifest(manifest)
     return loaded, store, len(tasks), reused
+
+
+def _scenarios(scenarios: Sequence[str | Path | Scenario]) -> list[Scenario]:
+    """The scenarios of a call, loaded; a single name (not a list) or a repeat is bad input."""
+    if isinstance(scenarios, str | Path | Scenario) or not isinstance(scenarios, Sequence):
+        raise InputError(
+            "scenarios must be a list of scenario names or paths, e.g. ['baseline', "
+            f"'residency'] (got {scenarios!r})."
+        )
+    loaded = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
+    names = [s.name for s in loaded]
+    if len(set(names)) != len(names):
+        raise InputError(f"scenario names must be distinct (got {', '.join(names)}).")
+    return loaded
+
+
+def _to_do(
+    store: ResultsStore, plan: _Plan, replicates: int, notice: Callable[[str], None]
+) -> list[Task]:
+    """The runs to make: those not stored, or stored but damaged or made otherwise.
+
+    A stored run that cannot be reused is removed, with a notice saying why.
+    """
+    tasks = []
+    for k in range(replicates):
+        for scenario in plan.scenarios:
+            task = plan.task(scenario, k)
+            problem = store.verify(task.scenario, k, task.settings)
+            if problem is None:
+                continue
+            if problem != "missing":
+                notice(f"run {k} of {task.scenario} is not reusable ({problem}); redoing it.")
+                store.remove(task.scenario, k)
+            tasks.append(task)
+    return tasks
+
+
+def _warn(message: str) -> None:
+    """The default notice: a Python warning (the command line prints notices itself)."""
+    warnings.warn(message, stacklevel=3)
 
 
 def _run_into(
@@ -100,7 +150,7 @@ def _run_into(
     try:
         for (task, _, _), tables in execute(run_and_save, jobs, workers, scheduler):
             if tables is not None:
-                store.save(task.scenario, task.replicate, tables)
+                store.save(task.scenario, task.replicate, tables, task.settings)
             yield task
     finally:
         if token is not None:
@@ -110,9 +160,9 @@ def _run_into(
 def _sized(base: Params | None, survivors: int | None, months: int | None) -> Params:
     size: dict[str, Any] = {}
     if survivors is not None:
-        size["cohort.n_survivors"] = survivors
+        size["cohort.n_survivors"] = whole_number(survivors, "survivors", 1)
     if months is not None:
-        size["run.horizon_months"] = months
+        size["run.horizon_months"] = whole_number(months, "months", 1)
     return (base or Params()).with_overrides(size)
 
 
@@ -141,10 +191,20 @@ class _Plan:
         """Replicate ``replicate`` of ``scenario``: its seed and (drawn) parameters."""
         seed = replicate_seed(self.seed, replicate)
         if self.draws is None:
-            return Task(scenario.name, replicate, seed, self.params[scenario.name], -1)
-        index, values = draw_for(self.draws, seed)
-        params = scenario.params(self.base.with_overrides(values))
-        return Task(scenario.name, replicate, seed, params, index)
+            params, index = self.params[scenario.name], -1
+        else:
+            index, values = draw_for(self.draws, seed)
+            params = scenario.params(self.base.with_overrides(values))
+        made_by = {
+            "model": self.settings["model"],
+            "posterior": self.settings["posterior"],
+            "scenario": scenario.name,
+            "replicate": replicate,
+            "seed": seed,
+            "draw": index,
+            "params": params.to_flat(),
+        }
+        return Task(scenario.name, replicate, seed, params, index, settings_hash(made_by))
 
 
 @functools.cache

@@ -36,6 +36,9 @@ class Task:
     params: sim.Params
     #: Row of the posterior this run's calibrated parameters come from (-1: defaults).
     draw: int = -1
+    #: Hash of everything that makes this run what it is (model code, scenario, replicate,
+    #: seed, parameters, posterior), recorded in its folder so a reused run is verified.
+    settings: str = ""
 
 
 def replicate_seed(seed: int, replicate: int) -> int:
@@ -88,7 +91,7 @@ def run_and_save(job: tuple[Task, str, str | None]) -> dict[str, pd.DataFrame] |
     store = ResultsStore(root)
     if token is not None and not store.has_token(token):
         return tables
-    store.save(task.scenario, task.replicate, tables)
+    store.save(task.scenario, task.replicate, tables, task.settings)
     return None
 
 

@@ -21,11 +21,12 @@ allowed values.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.inputs import KeyLines, is_file, read_text
 from sim.parameters import ParameterError, Params
 
 SHIPPED = Path(__file__).resolve().parent
@@ -68,13 +69,12 @@ def load(name_or_path: str | Path) -> Scenario:
 
 def _resolve(name_or_path: str | Path) -> Path:
     text = str(name_or_path)
-    if text.endswith(".toml") or "/" in text or Path(text).is_file():
-        path = Path(text)
-        if not path.is_file():
-            raise ScenarioError(f"scenario file {text!r} does not exist.")
-        return path.resolve()
+    if text.endswith(".toml") or "/" in text or is_file(text):
+        if not is_file(text):
+            raise ScenarioError(f"scenario file {text!r} does not exist or is not a file.")
+        return Path(text).resolve()
     path = SHIPPED / f"{text}.toml"
-    if not path.is_file():
+    if not is_file(path):
         raise ScenarioError(
             f"no scenario named {text!r}; shipped scenarios: {', '.join(available())} "
             "(or give a path to a .toml file)."
@@ -87,27 +87,17 @@ def _load(name_or_path: str | Path, chain: tuple[Path, ...]) -> Scenario:
     if path in chain:
         cycle = " -> ".join(p.stem for p in (*chain, path))
         raise ScenarioError(f"{path.name}: 'extends' forms a cycle ({cycle}).")
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, "scenario file")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path.name}: not valid TOML ({err}).") from None
-    where = _Locator(path, text)
+    lines = KeyLines(text)
 
-    unknown = sorted(set(data) - set(KEYS))
-    if unknown:
-        raise ScenarioError(
-            f"{where(unknown[0])}: unknown field {unknown[0]!r}; allowed: {', '.join(KEYS)}."
-        )
-    for key in ("title", "description", "source", "extends"):
-        if key in data and not isinstance(data[key], str):
-            raise ScenarioError(f"{where(key)}: {key} must be a string (got {data[key]!r}).")
-    for key in ("title", "description", "source"):
-        if not str(data.get(key, "")).strip():
-            raise ScenarioError(f"{path.name}: {key} is required and must not be empty.")
-    for key in ("overrides", "sources"):
-        if key in data and not isinstance(data[key], Mapping):
-            raise ScenarioError(f"{where(key)}: [{key}] must be a table of dotted names.")
+    def where(*names: str) -> str:
+        return lines.where(path.name, *names)
+
+    _check_fields(path, data, where)
 
     parent: Scenario | None = None
     if "extends" in data:
@@ -125,12 +115,15 @@ def _load(name_or_path: str | Path, chain: tuple[Path, ...]) -> Scenario:
     try:
         Params().with_overrides(overrides)
     except ParameterError as err:
-        name = str(err).split(" ", 1)[0]
-        raise ScenarioError(f"{where(name.split('.')[-1])}: {err}") from None
+        at = where("overrides", err.parameter) if err.parameter else path.name
+        raise ScenarioError(f"{at}: {err}", err.parameter) from None
     sources = {**(parent.sources if parent else {}), **_flatten(data.get("sources", {}))}
     for name in sources:
         if name not in overrides:
-            raise ScenarioError(f"{where(name)}: [sources] names {name}, which is not overridden.")
+            raise ScenarioError(
+                f"{where('sources', name)}: the sources table names {name}, which this scenario "
+                "does not override."
+            )
     return Scenario(
         name=path.stem,
         title=data["title"].strip(),
@@ -141,6 +134,24 @@ def _load(name_or_path: str | Path, chain: tuple[Path, ...]) -> Scenario:
         overrides=overrides,
         sources={k: str(v) for k, v in sources.items()},
     )
+
+
+def _check_fields(path: Path, data: dict[str, Any], where: Callable[..., str]) -> None:
+    """The file's own fields: known names, text where text is due, tables where tables are."""
+    unknown = sorted(set(data) - set(KEYS))
+    if unknown:
+        raise ScenarioError(
+            f"{where(unknown[0])}: unknown field {unknown[0]!r}; allowed: {', '.join(KEYS)}."
+        )
+    for key in ("title", "description", "source", "extends"):
+        if key in data and not isinstance(data[key], str):
+            raise ScenarioError(f"{where(key)}: {key} must be a string (got {data[key]!r}).")
+    for key in ("title", "description", "source"):
+        if not str(data.get(key, "")).strip():
+            raise ScenarioError(f"{path.name}: {key} is required and must not be empty.")
+    for key in ("overrides", "sources"):
+        if key in data and not isinstance(data[key], Mapping):
+            raise ScenarioError(f"{where(key)}: [{key}] must be a table of dotted names.")
 
 
 def _sibling(path: Path, name: str) -> str | Path:
@@ -159,18 +170,3 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             out[name] = value
     return out
-
-
-class _Locator:
-    """Finds the line where a key appears, for error messages."""
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.lines = text.splitlines()
-
-    def __call__(self, key: str) -> str:
-        for number, line in enumerate(self.lines, start=1):
-            stripped = line.strip().strip('"')
-            if stripped.startswith((key, f'"{key}', f"[{key}")) or f".{key}" in line.split("=")[0]:
-                return f"{self.path.name}, line {number}"
-        return self.path.name

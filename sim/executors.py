@@ -24,6 +24,8 @@ from concurrent.futures import (
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
+from sim.inputs import InputError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -198,13 +200,23 @@ class _Here(Executor):
         return future
 
 
-def _dask(fn: Callable[[T], R], tasks: Sequence[T], scheduler: str) -> Iterator[tuple[T, R]]:
-    from distributed import Client, as_completed
+def connect(scheduler: str) -> Any:
+    """A Dask client of the scheduler at ``scheduler``; an unreachable one is bad input."""
+    from distributed import Client
 
     try:
-        client = Client(scheduler, timeout="10s")
-    except OSError as err:
-        raise ConnectionError(f"cannot reach the Dask scheduler at {scheduler} ({err}).") from None
+        return Client(scheduler, timeout="10s")
+    except (OSError, ValueError, TypeError) as err:
+        raise InputError(
+            f"--scheduler: cannot reach a Dask scheduler at {scheduler!r} ({err}); give the "
+            "address of a running one, e.g. tcp://host:8786."
+        ) from None
+
+
+def _dask(fn: Callable[[T], R], tasks: Sequence[T], scheduler: str) -> Iterator[tuple[T, R]]:
+    from distributed import as_completed
+
+    client = connect(scheduler)
     try:
         futures: list[Any] = client.map(fn, tasks, pure=False)
         index = {f.key: t for f, t in zip(futures, tasks, strict=True)}

@@ -8,6 +8,7 @@ import mesa
 
 from sim import processes
 from sim.actor import Actor
+from sim.inputs import InputError, seed_number
 from sim.parameters import Params
 from sim.randomness import Draws, Streams
 from sim.rates import prob
@@ -36,6 +37,9 @@ class ReintegrationModel(mesa.Model):
         seed: int = 0,
         actors: Sequence[Callable[[ReintegrationModel], Actor]] = (),
     ) -> None:
+        seed = seed_number(seed)
+        if params is not None and not isinstance(params, Params):
+            raise InputError(f"params must be a sim.Params or None (got {type(params).__name__}).")
         self.streams = Streams(seed)
         super().__init__(rng=self.streams["mesa"])
         self.params = params or Params()

@@ -80,7 +80,7 @@ def test_malformed_setting_exits_2():
 def test_missing_params_file_exits_2(tmp_path):
     result = invoke("run", "--params", str(tmp_path / "nope.toml"))
     assert result.exit_code == 2
-    assert "no such file" in result.output
+    assert "does not exist" in result.output
 
 
 def test_bad_value_in_params_file_exits_2(tmp_path):

@@ -1,20 +1,129 @@
 """Shared pieces of the ``retraffic`` command line: the app, consoles, errors, progress.
 
-Bad input (a flag, a parameter, a file) is reported in one sentence on stderr with exit code 2
-and no traceback.
+Every command runs inside one error boundary (:func:`boundary`):
+
+- bad input (a flag, a parameter, a file, a path, a permission, a results folder made with
+  other settings, an unreachable scheduler) is an :class:`~sim.inputs.InputError`: one
+  sentence on stderr, exit code 2, no traceback;
+- a file-system error on a user's path (a full disk, a read-only folder) likewise;
+- Ctrl-C or SIGTERM stops the work (finished runs are kept), exit 130 or 143;
+- anything else is a bug: exit 1, a short message saying so, and the traceback written to a
+  log file the message names.
+
+Nothing a user typed is read as rich markup: both consoles print text as it is.
 """
 
 from __future__ import annotations
 
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import click
 import typer
 from rich.console import Console
+from rich.text import Text
+from typer.core import TyperGroup
 
-from sim.parameters import ParameterError, Params
+from sim.inputs import InputError
+from sim.parameters import Params
+
+__all__ = ["InputError", "app", "boundary", "console", "errors"]
+
+console = Console(markup=False, highlight=False)
+errors = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+#: Where the package's own files are: an OSError on one of them is a bug, not bad input.
+PACKAGE = Path(__file__).resolve().parents[2]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so it stops work the way Ctrl-C does."""
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def notice(message: str) -> None:
+    """Print a one-line notice on stderr (a run being redone, a lock being waited for)."""
+    errors.print(Text.assemble(("notice: ", "yellow"), message))
+
+
+def fail(message: str) -> None:
+    """Print one error sentence on stderr (as plain text) and exit with code 2."""
+    errors.print(Text.assemble(("error: ", "bold red"), message))
+    raise typer.Exit(2)
+
+
+@contextmanager
+def boundary() -> Iterator[None]:
+    """The command line's one error boundary (see the module's description)."""
+    main = threading.current_thread() is threading.main_thread()  # only it may set handlers
+    previous = signal.getsignal(signal.SIGTERM)
+    if main:
+        signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort):
+        raise
+    except click.ClickException:
+        raise
+    except InputError as err:
+        fail(str(err))
+    except OSError as err:
+        if err.filename is None or Path(str(err.filename)).resolve().is_relative_to(PACKAGE):
+            _bug(err)
+        fail(f"cannot use {str(err.filename)!r}: {err.strerror or err}.")
+    except Terminated:
+        errors.print("terminated.")
+        raise typer.Exit(143) from None
+    except KeyboardInterrupt:
+        errors.print("interrupted.")
+        raise typer.Exit(130) from None
+    except Exception as err:
+        _bug(err)
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _bug(err: BaseException) -> None:
+    """Report an internal error: exit 1, saying it is a bug, the traceback in a log file."""
+    text = "".join(traceback.format_exception(err))
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    log = Path(tempfile.gettempdir()) / f"retraffic-bug-{stamp}-{id(err):x}.log"
+    command = " ".join(["retraffic", *sys.argv[1:]])
+    try:
+        log.write_text(f"{command}\n\n{text}", encoding="utf-8")
+        where = f"the details are in {log}"
+    except OSError:
+        errors.print(text)
+        where = "the details are above"
+    errors.print(
+        Text.assemble(
+            ("bug: ", "bold red"),
+            f"retraffic stopped on an internal error ({type(err).__name__}: {err}). This is a "
+            f"bug in retrafficking-sim, not a problem with your input; {where}. Please "
+            "report it with that file.",
+        )
+    )
+    raise typer.Exit(1)
+
+
+class _Bounded(TyperGroup):
+    """The app's command group: every command runs inside :func:`boundary`."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with boundary():
+            return super().invoke(ctx)
+
 
 app = typer.Typer(
     name="retraffic",
@@ -22,23 +131,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Bounded,
 )
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)
-
-
-class InputError(Exception):
-    """Bad user input that is not a parameter (a file, a flag combination)."""
 
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Report bad input in one sentence and exit with code 2."""
+    """Report bad input in one sentence and exit with code 2 (the boundary does so too)."""
     try:
         yield
-    except (ParameterError, InputError) as err:
-        errors.print(f"[bold red]error:[/] {err}", highlight=False)
-        raise typer.Exit(2) from None
+    except InputError as err:
+        fail(str(err))
 
 
 def parse_settings(settings: list[str] | None) -> dict[str, Any]:
@@ -65,9 +168,7 @@ def load_params(
 ) -> Params:
     """Defaults, then a parameter file, then ``--set`` items, then explicit flags."""
     if params_file is not None:
-        if not params_file.is_file():
-            raise InputError(f"--params: no such file {str(params_file)!r}.")
-        params = Params.from_file(params_file)
+        params = Params.from_file(params_file, "--params")
     else:
         params = Params()
     overrides = parse_settings(settings)
@@ -122,8 +223,8 @@ def progress(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
 def runs_progress(total: int, mismatch_hint: str = "") -> Iterator[Callable[[int, int], None]]:
     """Progress of many runs, with the ways a batch of runs can stop turned into messages.
 
-    An interruption keeps what finished and exits with 130; a results folder holding runs made
-    with other settings, a bad value or an unreachable scheduler is bad input (exit 2).
+    An interruption (Ctrl-C, SIGTERM) keeps what finished and exits with 130 (143); a results
+    folder holding runs made with other settings is bad input (exit 2), with ``mismatch_hint``.
     """
     from experiments.store import StoreMismatch
 
@@ -132,8 +233,7 @@ def runs_progress(total: int, mismatch_hint: str = "") -> Iterator[Callable[[int
             yield on_progress
     except StoreMismatch as err:
         raise InputError(f"{err}{mismatch_hint}") from None
-    except (ValueError, ConnectionError) as err:
-        raise InputError(str(err)) from None
-    except KeyboardInterrupt:
-        errors.print("interrupted: finished runs are saved; run the same command to resume.")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as err:
+        what = "terminated" if isinstance(err, Terminated) else "interrupted"
+        errors.print(f"{what}: finished runs are saved; run the same command to resume.")
+        raise typer.Exit(143 if isinstance(err, Terminated) else 130) from None

@@ -65,20 +65,16 @@ def calibrate_cmd(
         f"{settings.survivors:,} survivors per simulation.",
         soft_wrap=True,
     )
-    with user_errors():
-        try:
-            fit = calibrate(
-                name,
-                mode=mode,
-                settings=settings,
-                seed=seed,
-                workers=workers,
-                scheduler=scheduler,
-                install=install,
-                on_generation=lambda line: errors.print(line, highlight=False),
-            )
-        except OSError as err:
-            raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({err}).") from None
+    fit = calibrate(
+        name,
+        mode=mode,
+        settings=settings,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        install=install,
+        on_generation=lambda line: errors.print(line, highlight=False),
+    )
     _check(name, fit, settings, priors, check_draws, seed, workers, install)
 
 

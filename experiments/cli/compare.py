@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from experiments.cli.base import InputError, app, console, runs_progress, user_errors
-from experiments.defaults import REPLICATES, SEED
+from experiments.cli.base import (
+    InputError,
+    app,
+    console,
+    notice,
+    runs_progress,
+    user_errors,
+)
+from experiments.defaults import MAX_REPLICATES, REPLICATES, SEED
+from sim.inputs import output_folder
 from sim.parameters import Params, parameter_table
 
 scenarios_app = typer.Typer(help="List, show and validate scenario files.", no_args_is_help=True)
@@ -44,7 +52,7 @@ def scenarios_show(
     with user_errors():
         scenario = load(name_or_path)
     params = scenario.params()
-    console.print(f"[bold]{scenario.name}[/]: {scenario.title}")
+    console.print(Text.assemble((scenario.name, "bold"), f": {scenario.title}"))
     console.print(scenario.description)
     console.print(f"Source: {scenario.source}")
     if scenario.extends:
@@ -70,7 +78,9 @@ def compare_cmd(
     scenario_names: Annotated[
         list[str], typer.Argument(help="Scenario names or .toml paths; the first is the reference.")
     ],
-    replicates: Annotated[int, typer.Option(help="Replicates per scenario.", min=1)] = REPLICATES,
+    replicates: Annotated[
+        int, typer.Option(help="Replicates per scenario.", min=1, max=MAX_REPLICATES)
+    ] = REPLICATES,
     seed: Annotated[
         int, typer.Option(help="Experiment seed (replicate k shares its seed).", min=0)
     ] = SEED,
@@ -87,7 +97,7 @@ def compare_cmd(
         str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
     ] = None,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(help="Results folder [default: results/compare-<scenarios>-<hash>]."),
     ] = None,
     posterior: Annotated[
@@ -104,6 +114,8 @@ def compare_cmd(
     with user_errors():
         if len(scenario_names) < 2:
             raise InputError("compare needs at least two scenarios (the first is the reference).")
+        if output is not None:
+            output_folder(output, "--output")
         with runs_progress(replicates * len(scenario_names)) as on_progress:
             result = comparison(
                 scenario_names,
@@ -116,6 +128,7 @@ def compare_cmd(
                 output=output,
                 posterior=None if posterior == "none" else posterior,
                 on_progress=on_progress,
+                on_notice=notice,
             )
     from experiments.cli.tables import print_comparison
 

@@ -7,9 +7,18 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from experiments.cli.base import InputError, app, console, runs_progress, user_errors
-from experiments.defaults import SEED
+from experiments.cli.base import (
+    InputError,
+    app,
+    console,
+    notice,
+    runs_progress,
+    user_errors,
+)
+from experiments.defaults import MAX_REPLICATES, SEED
+from sim.inputs import output_file, output_folder
 
 experiment_app = typer.Typer(help="Named experiments: list and run them.", no_args_is_help=True)
 app.add_typer(experiment_app, name="experiment")
@@ -33,7 +42,9 @@ def experiment_list() -> None:
 @experiment_app.command("run")
 def experiment_run(
     name: Annotated[str, typer.Argument(help="Experiment name (see 'experiment list').")],
-    replicates: Annotated[int | None, typer.Option(help="Replicates per scenario.", min=1)] = None,
+    replicates: Annotated[
+        int | None, typer.Option(help="Replicates per scenario.", min=1, max=MAX_REPLICATES)
+    ] = None,
     seed: Annotated[int, typer.Option(help="Experiment seed.", min=0)] = SEED,
     survivors: Annotated[int | None, typer.Option(help="Cohort size.", min=1)] = None,
     months: Annotated[int | None, typer.Option(help="Months simulated.", min=1)] = None,
@@ -42,9 +53,7 @@ def experiment_run(
     posterior: Annotated[
         str, typer.Option(help="'default', a posterior name or path, or 'none'.")
     ] = "default",
-    results: Annotated[Path, typer.Option(help="Folder holding experiment results.")] = Path(
-        "results"
-    ),
+    results: Annotated[str, typer.Option(help="Folder holding experiment results.")] = "results",
 ) -> None:
     """Run an experiment (reusing stored runs) and draw its figures."""
     from experiments.experiment import run_experiment
@@ -54,6 +63,7 @@ def experiment_run(
         if name not in REGISTRY:
             raise InputError(f"no experiment named {name!r}; known: {', '.join(REGISTRY)}.")
         exp = REGISTRY[name]
+        folder = output_folder(results, "--results")
         total = (replicates or exp.replicates) * len(exp.scenarios)
         with runs_progress(total, " (or pass --results to use another folder)") as on_progress:
             result = run_experiment(
@@ -65,11 +75,12 @@ def experiment_run(
                 workers=workers,
                 scheduler=scheduler,
                 posterior=None if posterior == "none" else posterior,
-                results=results,
+                results=folder,
                 on_progress=on_progress,
+                on_notice=notice,
             )
     for fig in result.figures:
-        console.print(f"[bold]{fig.title}[/]\n  {fig.png} (+ .svg)", soft_wrap=True)
+        console.print(Text.assemble((fig.title, "bold"), f"\n  {fig.png} (+ .svg)"), soft_wrap=True)
     console.print(
         f"{result.ran} runs made, {result.reused} reused. Report: retraffic report {name}",
         soft_wrap=True,
@@ -79,9 +90,7 @@ def experiment_run(
 @app.command("report")
 def report_cmd(
     name: Annotated[str, typer.Argument(help="Experiment name.")],
-    results: Annotated[Path, typer.Option(help="Folder holding experiment results.")] = Path(
-        "results"
-    ),
+    results: Annotated[str, typer.Option(help="Folder holding experiment results.")] = "results",
     output: Annotated[
         Path | None, typer.Option(help="HTML file [default: results/NAME/report.html].")
     ] = None,
@@ -95,10 +104,14 @@ def report_cmd(
     with user_errors():
         if name not in REGISTRY:
             raise InputError(f"no experiment named {name!r}; known: {', '.join(REGISTRY)}.")
-        store = ResultsStore(results / name)
+        if not results.strip():
+            raise InputError("--results must name a folder (got an empty name).")
+        if output is not None:
+            output_file(output, "--output")
+        store = ResultsStore(Path(results) / name)
         if store.read_manifest() is None or not store.finished():
             raise InputError(
-                f"no stored results for {name!r} in {results / name}; run "
+                f"no stored results for {name!r} in {store.root}; run "
                 f"'retraffic experiment run {name}' first."
             )
     exp = REGISTRY[name]

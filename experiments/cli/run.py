@@ -10,6 +10,7 @@ from rich.table import Table
 
 import sim
 from experiments.cli.base import InputError, app, console, load_params, progress, user_errors
+from sim.inputs import output_file
 from sim.parameters import Params, parameter_table
 
 
@@ -39,8 +40,8 @@ def run(
         params = load_params(
             params_file, settings, {"run.horizon_months": months, "cohort.n_survivors": survivors}
         )
-        if events is not None and not events.parent.exists():
-            raise InputError(f"--events: folder {str(events.parent)!r} does not exist.")
+        if events is not None:
+            output_file(events, "--events")
     with progress("Simulating", params.run.horizon_months) as on_progress:
         result = sim.run(params, seed=seed, progress=on_progress)
     from experiments.cli.tables import print_summary

@@ -23,13 +23,21 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import tomli_w
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from sim.inputs import KeyLines, read_text
 from sim.parameters.actors import ServiceParams, TraffickerParams
 from sim.parameters.cohort import CohortParams, RunParams
-from sim.parameters.fields import Group, ParameterError, allowed, explain, extra, unknown_name
+from sim.parameters.fields import (
+    _GROUP_NAMES,
+    Group,
+    ParameterError,
+    allowed,
+    explain,
+    extra,
+    unknown_name,
+)
 from sim.parameters.observation import ObservationParams
 from sim.parameters.policy import PolicyParams
 from sim.parameters.survivor import SurvivorParams
@@ -61,6 +69,9 @@ GROUPS: dict[str, type[Group]] = {
 }
 
 
+_GROUP_NAMES.update({cls: name for name, cls in GROUPS.items()})
+
+
 class Params(BaseModel):
     """All parameters of one model run."""
 
@@ -83,7 +94,9 @@ class Params(BaseModel):
             if name not in GROUPS:
                 raise unknown_name(name, list(GROUPS))
             if not isinstance(values, Mapping):
-                raise ParameterError(f"{name} must be a table of parameters (got {values!r}).")
+                raise ParameterError(
+                    f"{name} must be a table of parameters (got {values!r}).", name
+                )
             groups[name] = _validate_group(name, dict(values))
         return cls.model_validate(groups)
 
@@ -98,22 +111,46 @@ class Params(BaseModel):
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
-            raise ParameterError(f"parameters file is not valid TOML: {err}.") from None
+            raise ParameterError(f"not valid TOML ({err}).") from None
         return cls.from_nested(data)
 
     @classmethod
-    def from_file(cls, path: str | Path) -> Params:
-        """Read a TOML parameter file written by :meth:`to_toml`."""
-        return cls.from_toml(Path(path).read_text(encoding="utf-8"))
+    def from_file(cls, path: str | Path, what: str = "parameters file") -> Params:
+        """Read a TOML parameter file written by :meth:`to_toml`.
+
+        An error names the file, and the line of the parameter at fault where it is set.
+        """
+        path = Path(path)
+        text = read_text(path, what)
+        try:
+            return cls.from_toml(text)
+        except ParameterError as err:
+            names = err.parameter.split(".") if err.parameter else ()
+            where = KeyLines(text).where(path.name, *names)
+            raise ParameterError(f"{what}: {where}: {err}", err.parameter) from None
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Params:
         """Return a copy with dotted-name overrides applied and validated."""
+        if not isinstance(overrides, Mapping):
+            raise ParameterError(
+                "overrides must be a mapping of dotted parameter names to values, e.g. "
+                f"{{'policy.monitoring_months': 36}} (got {overrides!r})."
+            )
         nested = self.to_nested()
         for dotted, value in overrides.items():
-            group, _, field = dotted.partition(".")
+            group, _, field = str(dotted).partition(".")
             if group not in GROUPS or field not in GROUPS[group].model_fields:
-                raise unknown_name(dotted, list(names()))
-            nested[group][field] = _whole(value, GROUPS[group].model_fields[field].annotation)
+                raise unknown_name(str(dotted), list(names()))
+            nested[group][field] = value
+        return Params.from_nested(nested)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Params:
+        """A copy with whole groups replaced by ``update``, validated like any other Params."""
+        nested: dict[str, Any] = self.to_nested()
+        for name, value in (update or {}).items():
+            if name not in GROUPS:
+                raise unknown_name(str(name), list(GROUPS))
+            nested[name] = value.model_dump() if isinstance(value, BaseModel) else value
         return Params.from_nested(nested)
 
     # --- export -----------------------------------------------------------------------------
@@ -133,21 +170,6 @@ class Params(BaseModel):
         """Dotted names whose values differ: ``{name: (self value, other value)}``."""
         mine, theirs = self.to_flat(), other.to_flat()
         return {k: (mine[k], theirs[k]) for k in mine if mine[k] != theirs[k]}
-
-
-def _whole(value: Any, annotation: Any) -> Any:
-    """A whole number given as a float (``3.0``) or a numpy integer, as ``int`` for an int field.
-
-    Prior draws and posterior files hold numbers as floats; anything else is left for
-    validation to accept or reject.
-    """
-    if annotation is not int or isinstance(value, bool):
-        return value
-    if isinstance(value, np.integer) or (
-        isinstance(value, float | np.floating) and float(value).is_integer()
-    ):
-        return int(value)
-    return value
 
 
 def _validate_group(name: str, values: dict[str, Any]) -> Group:

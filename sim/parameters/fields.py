@@ -8,20 +8,77 @@ the dotted parameter and the range it accepts (:func:`explain`).
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from collections.abc import Mapping
+from typing import Any, Literal, Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
+from sim.inputs import InputError
 
-class ParameterError(ValueError):
-    """A parameter value or name that the model cannot accept, explained in one sentence."""
+
+class ParameterError(InputError):
+    """A parameter value or name that the model cannot accept, explained in one sentence.
+
+    Attributes:
+        parameter: The dotted name at fault, when there is one (files use it to name the line).
+    """
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class Group(BaseModel):
-    """Base of every parameter group: frozen, strict, and closed to unknown names."""
+    """Base of every parameter group: frozen, strict, and closed to unknown names.
+
+    Strict, except that numbers keep their value across kinds: a numpy integer or a whole
+    float (``3.0``, as prior draws and posterior files hold them) is accepted for a whole-number
+    parameter, and a numpy float or bool for a number or a switch. A copy is validated too.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_numbers(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        return {k: plain(v, fields[k].annotation) if k in fields else v for k, v in data.items()}
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` applied, validated (pydantic's own copy skips validation)."""
+        values = {**self.model_dump(), **(update or {})}
+        try:
+            return self.model_validate(values)
+        except ValidationError as err:
+            raise explain(err, type(self), _GROUP_NAMES.get(type(self), "")) from None
+
+
+#: A group class's name in ``Params`` (``CohortParams`` -> ``"cohort"``), set by ``Params``.
+_GROUP_NAMES: dict[type[Group], str] = {}
+
+
+def plain(value: Any, annotation: Any) -> Any:
+    """A numpy number as the Python number of the parameter's kind; anything else as given.
+
+    A whole float (``3.0``) becomes ``3`` for a whole-number parameter; validation accepts or
+    rejects what results.
+    """
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if annotation is int and not isinstance(value, bool):
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
 
 
 def param(
@@ -109,13 +166,13 @@ def explain(error: ValidationError, group: type[Group], prefix: str) -> Paramete
     name = loc[0] if loc else ""
     dotted = f"{prefix}.{name}" if prefix else name
     if first["type"] == "value_error" and "error" in first.get("ctx", {}):
-        return ParameterError(str(first["ctx"]["error"]))
+        return ParameterError(str(first["ctx"]["error"]), dotted)
     if first["type"] == "extra_forbidden":
         return unknown_name(dotted, [f"{prefix}.{f}" for f in group.model_fields])
     if name in group.model_fields:
         info = group.model_fields[name]
         got = first.get("input")
-        return ParameterError(f"{dotted} must be {allowed(info)} (got {got!r}).")
+        return ParameterError(f"{dotted} must be {allowed(info)} (got {got!r}).", dotted)
     return ParameterError(f"{prefix or 'parameters'}: {first['msg']}.")
 
 
@@ -126,5 +183,5 @@ def unknown_name(name: str, valid: list[str]) -> ParameterError:
     close = difflib.get_close_matches(name, valid, n=3, cutoff=0.6)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     return ParameterError(
-        f"{name} is not a parameter.{hint} Run 'retraffic params' to list all valid names."
+        f"{name} is not a parameter.{hint} Run 'retraffic params' to list all valid names.", name
     )

@@ -94,7 +94,7 @@ def test_rerun_reuses_every_stored_run(tmp_path):
 
 def test_store_refuses_runs_with_different_settings(tmp_path):
     run_scenarios(["baseline", "residency"], workers=1, output=tmp_path, **SMALL)
-    with pytest.raises(StoreMismatch, match="different scenarios"):
+    with pytest.raises(StoreMismatch, match="cohort.n_survivors = 300 there, 301 now"):
         run_scenarios(
             ["baseline", "residency"], workers=1, output=tmp_path, **{**SMALL, "survivors": 301}
         )
@@ -182,7 +182,7 @@ def test_runs_made_by_other_model_code_are_never_reused(tmp_path, monkeypatch):
     run_scenarios(["baseline", "residency"], workers=1, output=tmp_path, **SMALL)
     assert len(runs.model_fingerprint()) == 16
     monkeypatch.setattr(runs, "model_fingerprint", lambda: "changed-code")
-    with pytest.raises(StoreMismatch, match="different model"):
+    with pytest.raises(StoreMismatch, match="other model code"):
         run_scenarios(["baseline", "residency"], workers=1, output=tmp_path, **SMALL)
 
 
