@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.tasks import TABLES
+from sim.executors import alive
 from sim.inputs import InputError
 
 #: Each run folder's record of what made it and what it holds.
@@ -124,7 +125,7 @@ class ResultsStore:
         removed = 0
         for folder in self.root.glob("runs/*/.r*.tmp-*"):
             owner = _owner(folder.name)
-            if owner is not None and owner[0] == _HOST and not _alive(owner[1]):
+            if owner is not None and owner[0] == _HOST and not alive(owner[1]):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed += 1
         return removed
@@ -267,17 +268,6 @@ def _owner(name: str) -> tuple[str, int] | None:
     return parts[0], int(parts[1])
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _checksum(path: Path) -> str:
     """SHA-256 of a file's bytes ('' when it cannot be read)."""
     try:
@@ -346,7 +336,11 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def git_revision() -> str:
-    """The git revision of the code, or 'unknown' outside a checkout."""
+    """The git revision of the code: of the checkout it runs from, or recorded when installed.
+
+    A checkout (an editable install) is asked directly; an installed copy reads the revision
+    ``setup.py`` recorded when the wheel was built from a checkout; otherwise 'unknown'.
+    """
     here = Path(__file__).resolve().parent
     try:
         out = subprocess.run(
@@ -358,5 +352,11 @@ def git_revision() -> str:
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
+        out = None
+    if out is not None and out.returncode == 0 and (here.parent / ".git").exists():
+        return out.stdout.strip()
+    recorded = here.parent / "sim" / "_revision.txt"
+    try:
+        return recorded.read_text(encoding="utf-8").strip() or "unknown"
+    except OSError:
         return "unknown"
-    return out.stdout.strip() if out.returncode == 0 else "unknown"

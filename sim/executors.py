@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import select
 import signal
 import threading
 import time
@@ -106,8 +107,45 @@ def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tu
             yield task, fn(task)
         return
     helpers = min(workers - 1, len(queue))
-    pool = ProcessPoolExecutor(max_workers=helpers, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=helpers,
+        mp_context=context,
+        initializer=exit_with_parent,
+        initargs=(os.getpid(),),
+    )
     yield from _shared(fn, queue, pool, helpers)
+
+
+def exit_with_parent(parent: int) -> None:
+    """A worker's initializer: the worker exits as soon as process ``parent`` has ended.
+
+    Without it, a pool's workers (and the resource tracker they keep open) outlive a parent
+    killed by SIGKILL, waiting for work forever. A daemon thread waits on the parent's
+    process file descriptor (Linux), or checks it every second elsewhere.
+    """
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(parent)
+        except (AttributeError, OSError):  # no pidfd here, or the parent has gone already
+            while alive(parent):
+                time.sleep(1.0)
+        else:
+            select.select([handle], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="retraffic-exit-with-parent", daemon=True).start()
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with id ``pid`` runs on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _context(fn: Callable[..., Any], start_server: bool) -> BaseContext:
