@@ -43,6 +43,25 @@ errors = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
 PACKAGE = Path(__file__).resolve().parents[2]
 
 
+def _flow() -> tuple[type[BaseException], ...]:
+    """The exceptions typer and click use to end a command (exits, usage errors): not bugs.
+
+    Newer typer carries its own copy of click (``typer._click``), older typer uses click.
+    """
+    kinds: list[type[BaseException]] = [typer.Exit, typer.Abort]
+    for module in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            found = __import__(module, fromlist=["ClickException"])
+        except ImportError:
+            continue
+        names = ("ClickException", "Exit", "Abort")
+        kinds += [getattr(found, name) for name in names if hasattr(found, name)]
+    return tuple(kinds)
+
+
+_FLOW = _flow()
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised in the main thread so it stops work the way Ctrl-C does."""
 
@@ -71,9 +90,7 @@ def boundary() -> Iterator[None]:
         signal.signal(signal.SIGTERM, _terminated)
     try:
         yield
-    except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort):
-        raise
-    except click.ClickException:
+    except _FLOW:
         raise
     except InputError as err:
         fail(str(err))
