@@ -37,6 +37,7 @@ class BuildWithRevision(build_py):
     """``build_py`` that also writes the revision file into the built package."""
 
     def run(self) -> None:
+        """Build the package as usual, then write the revision file beside its modules."""
         super().run()
         target = Path(self.build_lib) / "sim" / "_revision.txt"
         target.parent.mkdir(parents=True, exist_ok=True)

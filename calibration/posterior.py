@@ -66,7 +66,10 @@ def read_posterior(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = pq.read_table(path)
         meta = json.loads((table.schema.metadata or {}).get(b"retrafficking", b"{}"))
     except (pa.ArrowException, OSError, ValueError) as err:
-        raise ParameterError(f"posterior {path}: not a readable posterior file ({err}).") from None
+        reason = " ".join(str(err).split())
+        raise ParameterError(
+            f"posterior {path}: not a readable posterior file ({reason})."
+        ) from None
     if not isinstance(meta, dict):
         raise ParameterError(f"posterior {path}: its metadata is not a table of fields.")
     draws = table.to_pandas()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.inputs import InputError, read_text
 from sim.parameters import GROUPS, ParameterError
 from sim.parameters.fields import bounds
 from sim.statistics import BY_KEY, STATISTICS
@@ -96,10 +97,12 @@ _OPTIONAL = {"calibrate": True}
 
 
 def _entries(path: Path, table: str) -> list[dict[str, Any]]:
-    if not path.is_file():
-        raise SpecError(f"{path}: file does not exist.")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = read_text(path, f"{table}s file")
+    except InputError as err:
+        raise SpecError(str(err)) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise SpecError(f"{path.name}: not valid TOML ({err}).") from None
     unknown = sorted(set(data) - {table})
@@ -108,6 +111,8 @@ def _entries(path: Path, table: str) -> list[dict[str, Any]]:
     entries = data.get(table, [])
     if not entries:
         raise SpecError(f"{path.name}: no [[{table}]] entries.")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise SpecError(f"{path.name}: {table} must be a list of [[{table}]] tables.")
     return entries
 
 

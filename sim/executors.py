@@ -25,7 +25,7 @@ from concurrent.futures import (
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
-from sim.inputs import InputError
+from sim.inputs import InputError, whole_number
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,6 +46,8 @@ def backend(workers: int | None, scheduler: str | None) -> tuple[str, int]:
     """
     if scheduler is not None:
         return "dask", 0
+    if workers is not None:
+        workers = whole_number(workers, "workers", 1)
     n = workers or default_workers()
     return ("serial", 1) if n == 1 else ("pool", n)
 

@@ -52,7 +52,9 @@ def test_a_sources_entry_naming_an_unset_parameter_keeps_its_table_name(tmp_path
         '"policy.monitoring_months" = 36\n[sources]\n"policy.safe_migration" = "IOM-2010 §5"\n',
         encoding="utf-8",
     )
-    rejected(invoke("scenarios", "show", path), "s.toml, line 7", "sources", "policy.safe_migration")
+    rejected(
+        invoke("scenarios", "show", path), "s.toml, line 7", "sources", "policy.safe_migration"
+    )
 
 
 def test_a_scenario_title_with_markup_is_shown_as_written(tmp_path):
@@ -69,7 +71,7 @@ def test_a_scenario_title_with_markup_is_shown_as_written(tmp_path):
 # --- files that are not UTF-8 --------------------------------------------------------------------
 def test_a_latin1_parameter_file_is_named_with_its_line(tmp_path):
     path = tmp_path / "latin1.toml"
-    path.write_bytes('[cohort]\n# caf\u00e9\nn_survivors = 10\n'.encode("latin-1"))
+    path.write_bytes("[cohort]\n# caf\u00e9\nn_survivors = 10\n".encode("latin-1"))
     rejected(invoke("run", "--params", path), "latin1.toml is not UTF-8", "line 2")
 
 
@@ -149,9 +151,9 @@ def test_a_million_replicates_is_refused_before_anything_is_written(tmp_path):
 
 # --- posterior files ---------------------------------------------------------------------------
 def _posterior(path, weights, value=0.5):
-    pd.DataFrame(
-        {"survivor.hr_monitored": [value] * len(weights), "weight": weights}
-    ).to_parquet(path, index=False)
+    pd.DataFrame({"survivor.hr_monitored": [value] * len(weights), "weight": weights}).to_parquet(
+        path, index=False
+    )
     return path
 
 
@@ -211,8 +213,14 @@ def test_a_settings_mismatch_names_the_setting_that_differs(tmp_path):
 
 def test_an_unreachable_scheduler_is_bad_input(tmp_path):
     result = invoke(
-        "compare", "baseline", "residency", *TINY, "--scheduler", "tcp://127.0.0.1:9",
-        "--output", tmp_path / "out",
+        "compare",
+        "baseline",
+        "residency",
+        *TINY,
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        "--output",
+        tmp_path / "out",
     )
     rejected(result, "--scheduler", "Dask scheduler")
 
@@ -236,8 +244,19 @@ def test_a_damaged_store_is_reported_with_its_remedy_not_as_a_bug(tmp_path):
     results = tmp_path / "results"
     assert (
         invoke(
-            "experiment", "run", "policy-comparison", "--survivors", "50", "--months", "60",
-            "--replicates", "2", "--posterior", "none", "--results", results,
+            "experiment",
+            "run",
+            "policy-comparison",
+            "--survivors",
+            "50",
+            "--months",
+            "60",
+            "--replicates",
+            "2",
+            "--posterior",
+            "none",
+            "--results",
+            results,
         ).exit_code
         == 0
     )

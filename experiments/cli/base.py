@@ -76,8 +76,8 @@ def notice(message: str) -> None:
 
 
 def fail(message: str) -> None:
-    """Print one error sentence on stderr (as plain text) and exit with code 2."""
-    errors.print(Text.assemble(("error: ", "bold red"), message))
+    """Print one error sentence on stderr (as plain text, on one line) and exit with code 2."""
+    errors.print(Text.assemble(("error: ", "bold red"), " ".join(message.split())))
     raise typer.Exit(2)
 
 

@@ -38,7 +38,9 @@ def test_every_run_records_its_settings_and_the_checksums_of_its_tables(tmp_path
     record = json.loads((store.run_dir("baseline", 0) / RECORD).read_text(encoding="utf-8"))
     assert set(record["tables"]) == set(TABLES)
     assert len(record["settings"]) == 32
-    settings = {json.loads((d / RECORD).read_text())["settings"] for d in store.root.glob("runs/*/r*")}
+    settings = {
+        json.loads((d / RECORD).read_text())["settings"] for d in store.root.glob("runs/*/r*")
+    }
     assert len(settings) == 6  # every run is its own (scenario, replicate, seed, parameters)
 
 
@@ -72,9 +74,12 @@ def test_without_the_manifest_runs_made_otherwise_are_redone_not_reused(tmp_path
     assert (ran, reused) == (6, 0)
     assert all("made with other settings" in n for n in notices) and len(notices) == 6
     assert set(store.load("headline")["survivors"]) == {301}
-    assert json.loads(store.manifest_path.read_text())["settings"]["scenarios"]["baseline"][
-        "cohort.n_survivors"
-    ] == 301
+    assert (
+        json.loads(store.manifest_path.read_text())["settings"]["scenarios"]["baseline"][
+            "cohort.n_survivors"
+        ]
+        == 301
+    )
 
 
 def test_reading_a_damaged_table_names_the_run_and_the_remedy(tmp_path):
@@ -130,10 +135,24 @@ def test_a_second_writer_waits_for_the_lock(tmp_path):
 
 
 COMPARE = [
-    sys.executable, "-m", "experiments.cli", "compare", "baseline", "residency",
-    "--replicates", "6", "--survivors", "20000", "--months", "60", "--workers", "2",
-    "--posterior", "none", "--output",
-]  # fmt: skip
+    sys.executable,
+    "-m",
+    "experiments.cli",
+    "compare",
+    "baseline",
+    "residency",
+    "--replicates",
+    "6",
+    "--survivors",
+    "20000",
+    "--months",
+    "60",
+    "--workers",
+    "2",
+    "--posterior",
+    "none",
+    "--output",
+]
 
 
 def _session(pid):
@@ -147,8 +166,11 @@ def test_two_identical_comparisons_at_once_both_succeed(tmp_path):
     runs = [
         subprocess.Popen(
             [*COMPARE[:7], "3", *COMPARE[8:], str(out)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     results = [p.communicate(timeout=600) for p in runs]
@@ -161,9 +183,13 @@ def test_two_identical_comparisons_at_once_both_succeed(tmp_path):
 def test_killing_a_comparison_leaves_no_process_and_the_rerun_heals(tmp_path, sig):
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [*COMPARE, str(out)], cwd=ROOT, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [*COMPARE, str(out)],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     store = ResultsStore(out)
     deadline = time.time() + 120
     while len(store.finished()) < 3 and time.time() < deadline and proc.poll() is None:
@@ -186,8 +212,14 @@ def test_killing_a_comparison_leaves_no_process_and_the_rerun_heals(tmp_path, si
     damaged = store.run_dir(*kept[0]) / "subgroups.parquet"
     damaged.write_bytes(b"")
     again = comparison(
-        ["baseline", "residency"], replicates=6, survivors=20000, months=60, workers=2,
-        posterior=None, output=out, on_notice=lambda message: None,
-    )  # fmt: skip
+        ["baseline", "residency"],
+        replicates=6,
+        survivors=20000,
+        months=60,
+        workers=2,
+        posterior=None,
+        output=out,
+        on_notice=lambda message: None,
+    )
     assert again.reused == len(kept) - 1
     assert again.ran == 12 - again.reused
