@@ -14,6 +14,7 @@ from calibration.fit import NOBODY_QUALIFIED, FitResult, FitSettings, Simulator,
 from calibration.posterior import draw_for, read_posterior
 from calibration.spec import Prior, Target, load_targets
 from sim.executors import execute
+from sim.statistics import BY_KEY
 
 
 def _simulate(
@@ -32,11 +33,16 @@ def predictive_check(
 ) -> pd.DataFrame:
     """Simulate the targets' statistics at posterior draws and set them beside the data.
 
+    A target is *reproduced* when its reported value lies inside the simulated 90% posterior
+    predictive interval (5th to 95th percentile of the statistic over the draws). Overlapping
+    intervals do not count.
+
     Returns:
         One row per target (fitted and checked): ``target``, ``statistic``, ``fit``, ``data``,
-        ``data_lower``/``data_upper`` (value +- 1.96 se), ``simulated`` (median),
-        ``sim_lower``/``sim_upper`` (5th and 95th percentiles) and ``inside`` (the data value
-        lies within the simulated 90% range, or the medians within the data interval).
+        ``data_lower``/``data_upper`` (:func:`data_interval`),
+        ``simulated`` (median), ``sim_lower``/``sim_upper`` (5th and 95th percentiles),
+        ``p_value`` (:func:`predictive_p_value`), ``draws`` (draws where the statistic could
+        be computed) and ``reproduced``.
     """
     targets = load_targets()
     table, _ = read_posterior(posterior)
@@ -51,7 +57,7 @@ def predictive_check(
     for t in targets:
         values = frame[t.key].replace(NOBODY_QUALIFIED, np.nan).dropna().to_numpy()
         lo, mid, hi = np.percentile(values, [5, 50, 95]) if len(values) else (np.nan,) * 3
-        d_lo, d_hi = t.value - 1.96 * t.se, t.value + 1.96 * t.se
+        d_lo, d_hi = data_interval(t)
         rows.append(
             {
                 "target": t.id,
@@ -63,10 +69,50 @@ def predictive_check(
                 "simulated": mid,
                 "sim_lower": lo,
                 "sim_upper": hi,
-                "inside": bool((lo <= t.value <= hi) or (d_lo <= mid <= d_hi)),
+                "p_value": predictive_p_value(values, t.value),
+                "draws": len(values),
+                "reproduced": reproduced(t.value, lo, hi),
             }
         )
     return pd.DataFrame(rows)
+
+
+def data_interval(target: Target) -> tuple[float, float]:
+    """The reported value +- 1.96 standard errors, within the values the statistic can take.
+
+    Every observed statistic is a count, share, rate or duration, so none is below 0, and a
+    share is at most 1.
+    """
+    lower, upper = target.value - 1.96 * target.se, target.value + 1.96 * target.se
+    if BY_KEY[target.key].unit == "share":
+        upper = min(upper, 1.0)
+    return max(lower, 0.0), upper
+
+
+def reproduced(value: float, lower: float, upper: float) -> bool:
+    """The rule for "reproduced": the reported value inside the simulated 90% interval.
+
+    >>> reproduced(1.0, 0.77, 0.99), reproduced(0.5, 0.2, 0.6), reproduced(0.5, np.nan, np.nan)
+    (False, True, False)
+    """
+    return bool(lower <= value <= upper)
+
+
+def predictive_p_value(simulated: np.ndarray, value: float) -> float:
+    """Two-sided posterior predictive p-value of a reported value among simulated ones.
+
+    ``2 * min(P(sim <= value), P(sim >= value))``, at most 1; NaN without simulated values.
+    Small values say the model rarely records what was reported.
+
+    >>> predictive_p_value(np.array([1.0, 2.0, 3.0, 4.0]), 1.0)
+    0.5
+    >>> predictive_p_value(np.array([1.0, 2.0, 3.0, 4.0]), 9.0)
+    0.0
+    """
+    if len(simulated) == 0:
+        return float("nan")
+    below, above = np.mean(simulated <= value), np.mean(simulated >= value)
+    return float(min(1.0, 2 * min(below, above)))
 
 
 def identifiability(
@@ -75,10 +121,14 @@ def identifiability(
     """Which parameters the targets pin down: posterior 90% width against the prior's.
 
     A parameter counts as identified when its posterior 90% interval is narrower than
-    ``ratio`` times its prior 90% interval (on the log scale for loguniform priors).
+    ``ratio`` times its prior 90% interval (on the log scale for loguniform priors), and the
+    posterior is trustworthy (:func:`calibration.posterior.trustworthy`): from a posterior
+    whose weight sits on a few draws, narrow intervals say nothing, so ``identified`` is
+    withheld (False, with ``withheld`` True).
     """
-    from calibration.posterior import summary
+    from calibration.posterior import summary, trustworthy
 
+    ok, _ = trustworthy(posterior)
     table = summary(posterior).set_index("parameter")
     rows = []
     for p in priors:
@@ -94,7 +144,8 @@ def identifiability(
                 "q05": q05,
                 "q95": q95,
                 "width_ratio": post / prior,
-                "identified": bool(post / prior < ratio),
+                "identified": ok and bool(post / prior < ratio),
+                "withheld": not ok,
             }
         )
     return pd.DataFrame(rows)
@@ -112,6 +163,7 @@ def write_fit_summary(fit: FitResult, priors: list[Prior]) -> pd.DataFrame:
     summary = posterior.summary(fit.posterior)
     ident = identifiability(fit.posterior, priors).set_index("parameter")
     summary["identified"] = summary["parameter"].map(ident["identified"])
+    summary["withheld"] = summary["parameter"].map(ident["withheld"])
     summary.to_csv(folder / "summary.csv", index=False)
     posterior.correlations(fit.posterior).to_csv(folder / "correlations.csv")
     return summary

@@ -14,6 +14,7 @@ are not bit-reproducible; runs that use a posterior are, because they read the s
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -26,7 +27,12 @@ import numpy as np
 import pandas as pd
 
 import sim
-from calibration.posterior import POSTERIOR_DIR, write_posterior
+from calibration.posterior import (
+    POSTERIOR_DIR,
+    effective_sample_size,
+    trustworthy,
+    write_posterior,
+)
 from calibration.spec import Prior, Target, load_priors, load_targets
 from sim.executors import backend
 from sim.observation import observed_statistics
@@ -137,6 +143,11 @@ class FitResult:
     final_epsilon: float
     generations: int
     seconds: float
+    #: Kish's effective sample size of the final generation's weights.
+    effective_sample_size: float = float("nan")
+    #: Whether ``--install`` copied it into ``calibration/posterior/`` (never below
+    #: :data:`calibration.posterior.MIN_ESS_SHARE` of the population).
+    installed: bool = False
 
 
 def calibrate(
@@ -164,7 +175,8 @@ def calibrate(
         observed: Statistics to fit instead of the targets' values (recovery tests).
         results_dir: Where fits are written.
         install: Also copy the posterior to ``calibration/posterior/<name>.parquet`` so runs
-            can use it by name.
+            can use it by name; refused (``FitResult.installed`` False) when its effective
+            sample size is below half the population.
         on_generation: Receives one line per generation (epsilon, acceptance rate, time).
     """
     fit = settings or SETTINGS[mode]
@@ -182,11 +194,14 @@ def calibrate(
     finally:
         if client is not None:
             client.close()
-    meta = _meta(name, mode if settings is None else "custom", seed, fit, history, seconds)
-    path = folder / "posterior.parquet"
     posterior = _posterior(history, simulator)
+    meta = _meta(name, mode if settings is None else "custom", seed, fit, history, seconds)
+    meta["sampler"] = type(sampler).__name__
+    meta["effective_sample_size"] = round(effective_sample_size(posterior["weight"]), 2)
+    path = folder / "posterior.parquet"
     write_posterior(posterior, path, meta)
-    if install:
+    ok, _ = trustworthy(posterior)
+    if install and ok:
         POSTERIOR_DIR.mkdir(exist_ok=True)
         shutil.copy(path, POSTERIOR_DIR / f"{name}.parquet")
     return FitResult(
@@ -198,6 +213,8 @@ def calibrate(
         meta["final_epsilon"],
         meta["generations"],
         seconds,
+        meta["effective_sample_size"],
+        installed=install and ok,
     )
 
 
@@ -272,7 +289,7 @@ def _run_abc(
     data = observed or {t.key: t.value for t in simulator.targets}
     np.random.seed(seed)  # noqa: NPY002 - pyabc samples from the legacy global RNG
     abc.new(f"sqlite:///{history_path.resolve()}", data)
-    handler = _GenerationLog(on_generation)
+    handler = _GenerationLog(on_generation, fit.generations, fit.population)
     logger = logging.getLogger("ABC")
     own_handlers = logger.handlers[:]  # pyabc's own stderr handler: replaced while we run
     for h in own_handlers:
@@ -303,16 +320,46 @@ def _posterior(history: Any, simulator: Simulator) -> pd.DataFrame:
 
 
 class _GenerationLog(logging.Handler):
-    """Forwards pyabc's per-generation log lines (epsilon, acceptance) with elapsed time."""
+    """Turns pyabc's per-generation log lines into one progress line per generation.
 
-    def __init__(self, sink: Callable[[str], None] | None) -> None:
+    ``generation 2 of at most 4: epsilon 39.9, acceptance rate 39% (40 of 102), effective
+    sample size 6.0 of 40, 68 s so far, at most about 30 s left``. Lines of another form (a
+    pyabc version that words them differently, the stopping reason) pass through as they are.
+    """
+
+    _EPSILON = re.compile(r"^t: (\d+), eps: ([-+\d.e]+)")
+    _ACCEPTED = re.compile(r"^Accepted: (\d+) / (\d+) = ([-+\d.e]+), ESS: ([-+\d.e]+)")
+
+    def __init__(
+        self, sink: Callable[[str], None] | None, generations: int = 0, population: int = 0
+    ) -> None:
         super().__init__(level=logging.INFO)
         self.sink = sink
+        self.generations, self.population = generations, population
         self.start = time.perf_counter()
+        self.epsilon: dict[int, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.sink is None:
             return
         message = record.getMessage()
-        if message.startswith(("t:", "Accepted", "Stop", "Calibration")):
+        epsilon, accepted = self._EPSILON.match(message), self._ACCEPTED.match(message)
+        if epsilon:
+            self.epsilon[int(epsilon[1])] = float(epsilon[2].rstrip("."))
+        elif accepted and self.epsilon:
+            self.sink(self.line(max(self.epsilon), accepted))
+        elif message.startswith(("Stop", "Calibration")) or (accepted and not self.epsilon):
             self.sink(f"[{time.perf_counter() - self.start:7.1f} s] {message}")
+
+    def line(self, t: int, accepted: re.Match[str]) -> str:
+        """The progress line of generation ``t`` (0-based) once its particles are accepted."""
+        elapsed = time.perf_counter() - self.start
+        done, total = t + 1, self.generations
+        left = elapsed / done * (total - done) if total else float("nan")
+        rate = float(accepted[3])
+        return (
+            f"generation {done} of at most {total}: epsilon {self.epsilon[t]:.3g}, acceptance "
+            f"rate {rate:.0%} ({accepted[1]} of {accepted[2]}), effective sample size "
+            f"{float(accepted[4].rstrip('.')):.1f} of {self.population}, {elapsed:.0f} s so "
+            f"far, at most about {left:.0f} s left"
+        )

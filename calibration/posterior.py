@@ -100,6 +100,38 @@ def fingerprint(path: Path | None) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
+#: The smallest effective sample size worth shipping, as a share of the population: below it a
+#: few particles carry most of the weight, and intervals drawn from them are not trustworthy.
+MIN_ESS_SHARE = 0.5
+
+
+def effective_sample_size(weights: np.ndarray | pd.Series) -> float:
+    """Kish's effective sample size of weighted draws: ``1 / sum(w**2)`` of normalised weights.
+
+    >>> effective_sample_size(np.ones(40)), round(effective_sample_size([1.0, 0.0, 0.0]), 3)
+    (40.0, 1.0)
+    """
+    w = np.asarray(weights, dtype=float)
+    w = w / w.sum()
+    return float(1.0 / np.sum(w**2))
+
+
+def trustworthy(draws: pd.DataFrame) -> tuple[bool, str]:
+    """Whether a posterior's effective sample size is at least half its draws, and a sentence.
+
+    The sentence states the effective sample size against the draws either way.
+    """
+    ess, n = effective_sample_size(draws["weight"]), len(draws)
+    ok = ess >= MIN_ESS_SHARE * n
+    sentence = f"effective sample size {ess:.1f} of {n} draws"
+    if not ok:
+        sentence += (
+            f", below the {MIN_ESS_SHARE:.0%} a fit needs: a few draws carry most of the weight, "
+            "so intervals drawn from it understate what is not known"
+        )
+    return ok, sentence
+
+
 def draw_for(draws: pd.DataFrame, seed: int) -> tuple[int, dict[str, float]]:
     """The draw a replicate with ``seed`` uses (weighted choice), as overrides."""
     rng = np.random.default_rng([seed, 0x9057])

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 import sim
-from calibration.posterior import draw_for, fingerprint, read_posterior
+from calibration.posterior import draw_for, fingerprint, read_posterior, trustworthy
 from calibration.posterior import resolve as resolve_posterior
 from experiments.defaults import MAX_REPLICATES, REPLICATES, SEED
 from experiments.store import ResultsStore, git_revision, settings_hash
@@ -75,6 +75,10 @@ def run_scenarios(
         output = Path("results") / f"{experiment}-{'_vs_'.join(names)}-{plan.digest()}"
     store = ResultsStore(output_folder(output, "output"))
     notice = on_notice or _warn
+    if plan.draws is not None and plan.posterior is not None:
+        ok, ess = trustworthy(plan.draws)
+        if not ok:
+            notice(f"posterior {plan.posterior.name}: {ess}.")
     with store.lock(on_wait=notice):
         store.check_compatible(plan.settings)
         store.clean_partial()
@@ -249,6 +253,9 @@ def _manifest(experiment: str, plan: _Plan, store: ResultsStore, replicates: int
             "mesa": _version("mesa"),
         },
         "posterior": str(plan.posterior) if plan.posterior else "none",
+        "posterior_effective_sample_size": (
+            trustworthy(plan.draws)[1] if plan.draws is not None else "no posterior"
+        ),
         "git_revision": git_revision(),
         "started": old.get("started", started),
         "last_started": started,

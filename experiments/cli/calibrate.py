@@ -14,6 +14,7 @@ from experiments.cli.base import (
     console,
     errors,
     fmt_interval,
+    notice,
     progress,
     user_errors,
 )
@@ -76,6 +77,13 @@ def calibrate_cmd(
         on_generation=lambda line: errors.print(line, highlight=False),
     )
     _check(name, fit, settings, priors, check_draws, seed, workers, install)
+    if install and not fit.installed:
+        from calibration.posterior import trustworthy
+
+        raise InputError(
+            f"--install refused: posterior '{name}' has an {trustworthy(fit.posterior)[1]}. "
+            "Run a longer fit (more --generations or a larger --population)."
+        )
 
 
 def _check(
@@ -104,15 +112,18 @@ def _check(
     console.print(
         f"Files: {folder} (posterior.parquet, summary.csv, correlations.csv, "
         "predictive_check.csv/.png/.svg, marginals.png/.svg, history.db)"
-        + (f"; installed as calibration/posterior/{name}.parquet" if install else ""),
+        + (f"; installed as calibration/posterior/{name}.parquet" if fit.installed else ""),
         soft_wrap=True,
     )
 
 
 def _print_posterior(name: str, fit: Any, summary: Any) -> None:
+    from calibration.posterior import trustworthy
+
+    ok, ess = trustworthy(fit.posterior)
     table = Table(
         title=f"Posterior '{name}': {fit.simulations:,} simulations, final epsilon "
-        f"{fit.final_epsilon:.3g}, {fit.seconds / 60:.1f} min"
+        f"{fit.final_epsilon:.3g}, {ess.split(',')[0]}, {fit.seconds / 60:.1f} min"
     )
     for col in ("parameter", "mean", "5%", "95%", "identified"):
         table.add_column(col, justify="left" if col == "parameter" else "right")
@@ -122,9 +133,11 @@ def _print_posterior(name: str, fit: Any, summary: Any) -> None:
             f"{row.mean:.4g}",
             f"{row.q05:.4g}",
             f"{row.q95:.4g}",
-            "yes" if row.identified else "no",
+            "withheld" if row.withheld else "yes" if row.identified else "no",
         )
     console.print(table)
+    if not ok:
+        notice(f"posterior '{name}': {ess}; 'identified' is withheld.")
 
 
 @app.command("sensitivity")
@@ -206,8 +219,11 @@ def _print_spec(targets: list[Any], priors: list[Any]) -> None:
 
 
 def _print_check(check: Any) -> None:
-    table = Table(title="Posterior predictive check: reported (95% interval) vs model (90% range)")
-    for col in ("target", "statistic", "reported", "model", "inside"):
+    table = Table(
+        title="Posterior predictive check: reported value (95% interval) against the model's "
+        "90% predictive interval; reproduced = reported value inside it"
+    )
+    for col in ("target", "statistic", "reported", "model", "p", "reproduced"):
         table.add_column(col, overflow="fold")
     for r in check.itertuples():
         table.add_row(
@@ -215,6 +231,10 @@ def _print_check(check: Any) -> None:
             r.statistic,
             fmt_interval(r.data, r.data_lower, r.data_upper, digits=3),
             fmt_interval(r.simulated, r.sim_lower, r.sim_upper, digits=3),
-            "yes" if r.inside else "NO",
+            f"{r.p_value:.2f}",
+            "yes" if r.reproduced else "NO",
         )
     console.print(table)
+    console.print(
+        f"{int(check['reproduced'].sum())} of {len(check)} targets reproduced.", soft_wrap=True
+    )

@@ -48,10 +48,16 @@ def predictive_figure(check: pd.DataFrame, path: Path) -> list[Path]:
         ax.set_xticks([0, 1], ["reported", "model"])
         ax.set_xlim(-0.6, 1.6)
         title = f"{row.target}: {row.statistic}" + ("" if row.fit else " (checked)")
-        ax.set_title(title if len(title) < 48 else title[:45] + "...", fontsize=12)
+        verdict = "reproduced" if row.reproduced else "not reproduced"
+        ax.set_title(
+            (title if len(title) < 48 else title[:45] + "...") + f"\n{verdict}", fontsize=12
+        )
     for ax in np.ravel(axes)[n:]:
         ax.set_visible(False)
-    fig.suptitle("Posterior predictive check: each target beside what the model records")
+    fig.suptitle(
+        f"Posterior predictive check: {int(check['reproduced'].sum())} of {n} targets "
+        "reproduced (reported value inside the model's 90% predictive interval)"
+    )
     fig.tight_layout()
     return save_files(fig, path)
 
