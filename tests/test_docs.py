@@ -35,3 +35,16 @@ def test_readme_opens_with_two_setup_commands():
     first = blocks[0].strip().splitlines()
     assert len(first) == 2, first
     assert "retraffic" in first[0] and "pytest" in first[1]
+
+
+def test_the_readme_counts_of_priors_are_the_priors_file():
+    import re
+
+    from calibration.spec import load_priors
+
+    priors = load_priors()
+    fitted = sum(p.calibrate for p in priors)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"every parameter marked uncertain ({len(priors)})" in text
+    assert f"{fitted} are fitted; the other {len(priors) - fitted} (`calibrate = false`)" in text
+    assert re.search(rf"varies all {len(priors)} uncertain parameters", text)

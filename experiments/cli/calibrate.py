@@ -18,6 +18,7 @@ from experiments.cli.base import (
     progress,
     user_errors,
 )
+from sim.inputs import output_folder
 
 
 @app.command("calibrate")
@@ -237,4 +238,56 @@ def _print_check(check: Any) -> None:
     console.print(table)
     console.print(
         f"{int(check['reproduced'].sum())} of {len(check)} targets reproduced.", soft_wrap=True
+    )
+
+
+@app.command("screen")
+def screen_cmd(
+    draws: Annotated[int, typer.Option(help="Prior draws simulated.", min=20)] = 2000,
+    survivors: Annotated[
+        int | None, typer.Option(help="Cohort size [default: the full fit's].", min=100)
+    ] = None,
+    name: Annotated[str, typer.Option(help="Folder name (results/calibration/NAME).")] = "default",
+    seed: Annotated[int, typer.Option(help="Seed of the draws and runs.", min=0)] = 1,
+    workers: Annotated[int | None, typer.Option(help="Local processes.", min=1)] = None,
+) -> None:
+    """Which uncertain parameters move which targets: a prior-predictive screening."""
+    import json
+    from dataclasses import replace
+
+    from calibration import screening
+    from calibration.fit import SETTINGS
+
+    settings = (
+        SETTINGS["full"] if survivors is None else replace(SETTINGS["full"], survivors=survivors)
+    )
+    folder = output_folder(Path("results") / "calibration" / name, "--name")
+    with progress("Prior draws", draws) as on_progress:
+        table, samples, facts = screening.screen(
+            draws, settings, seed=seed, workers=workers, on_progress=on_progress
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    table.to_csv(folder / "screening.csv", index=False)
+    summary = screening.by_parameter(table)
+    summary.to_csv(folder / "screening_by_parameter.csv", index=False)
+    samples.to_parquet(folder / "screening_samples.parquet", index=False)
+    (folder / "screening.json").write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
+    view = Table(
+        title=f"Parameters that move a fitted target (|rank correlation| >= {facts['min_rho']}, "
+        f"Bonferroni p < {facts['alpha']}; {draws:,} prior draws, {settings.survivors:,} survivors)"
+    )
+    for col in ("parameter", "fitted targets moved", "checked targets moved", "strongest rho"):
+        view.add_column(col, overflow="fold")
+    for row in summary[summary["informed"]].itertuples():
+        view.add_row(
+            row.parameter, row.moves_fitted, row.moves_checked, f"{row.strongest_rho:+.2f}"
+        )
+    console.print(view)
+    console.print(
+        f"{int(summary['informed'].sum())} of {len(summary)} uncertain parameters move a fitted "
+        f"target; the other {int((~summary['informed']).sum())} cannot be learned from the "
+        f"targets and must be varied over their priors. {facts['redrawn']} draws that broke a "
+        f"constraint between parameters were drawn again. Files: {folder}/screening.csv, "
+        "screening_by_parameter.csv, screening_samples.parquet, screening.json",
+        soft_wrap=True,
     )
