@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ import pyarrow.parquet as pq
 
 from sim.inputs import is_file
 from sim.parameters import ParameterError, Params
+
+if TYPE_CHECKING:
+    from calibration.spec import Prior
 
 POSTERIOR_DIR = Path(__file__).resolve().parent / "posterior"
 DEFAULT = POSTERIOR_DIR / "default.parquet"
@@ -130,6 +133,33 @@ def trustworthy(draws: pd.DataFrame) -> tuple[bool, str]:
             "so intervals drawn from it understate what is not known"
         )
     return ok, sentence
+
+
+#: What a comparison draws for each replicate: ``all`` (fitted parameters jointly from the
+#: posterior, every other uncertain parameter from its prior), ``posterior`` (fitted ones only,
+#: the rest at their defaults) or ``none`` (every parameter at its default).
+UNCERTAINTY = ("all", "posterior", "none")
+
+
+def prior_draw_for(
+    priors: list[Prior], seed: int, base: Params, fixed: dict[str, Any]
+) -> dict[str, Any]:
+    """A joint draw of ``priors`` for a replicate with ``seed``, valid together with ``fixed``.
+
+    Each prior is drawn independently on its quantile scale. A draw that breaks a constraint
+    between parameters (two shares summing above 1) with ``base`` and ``fixed`` applied is
+    drawn again from the same seeded stream, so the draw depends only on the seed.
+    """
+    rng = np.random.default_rng([seed, 0xA11])
+    for _ in range(1000):
+        quantiles = rng.random(len(priors))
+        values = {p.parameter: p.ppf(float(q)) for p, q in zip(priors, quantiles, strict=True)}
+        try:
+            base.with_overrides({**values, **fixed})
+        except ParameterError:
+            continue
+        return values
+    raise RuntimeError("bug: the priors almost never give a valid parameter set.")
 
 
 def draw_for(draws: pd.DataFrame, seed: int) -> tuple[int, dict[str, float]]:

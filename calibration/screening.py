@@ -9,8 +9,9 @@ all parameter x statistic pairs (:data:`ALPHA` family-wise). Parameters that mov
 target are candidates for the fit; the rest cannot be learned from the targets and are varied
 over their priors, never silently fixed.
 
-Draws that break a constraint between parameters (two shares summing above 1) are drawn
-again from the same seeded stream, so the screening is reproducible with its seed.
+Draws come from :func:`calibration.posterior.prior_draw_for`, as a comparison's do: one that
+breaks a constraint between parameters is drawn again from the same seeded stream, so the
+screening is reproducible with its seed.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ import numpy as np
 import pandas as pd
 
 from calibration.fit import NOBODY_QUALIFIED, FitSettings, Simulator, base_overrides
+from calibration.posterior import prior_draw_for
 from calibration.spec import Prior, Target, load_priors, load_targets
 from sim.executors import execute
-from sim.parameters import ParameterError, Params
+from sim.parameters import Params
 
 #: Smallest rank correlation, in size, that counts as moving a statistic.
 MIN_RHO = 0.1
@@ -51,27 +53,11 @@ def _simulate(draw: Draw) -> tuple[int, dict[str, float]]:
     return draw.index, {k: (np.nan if v == NOBODY_QUALIFIED else v) for k, v in stats.items()}
 
 
-def prior_draws(priors: list[Prior], n: int, seed: int) -> tuple[pd.DataFrame, int]:
-    """``n`` valid joint draws from the priors, and how many invalid ones were redrawn."""
-    rng = np.random.default_rng([seed, 0x5C12])
-    rows: list[dict[str, Any]] = []
-    redrawn = 0
-    while len(rows) < n:
-        values = {
-            p.parameter: p.ppf(float(q))
-            for p, q in zip(priors, rng.random(len(priors)), strict=True)
-        }
-        try:
-            Params().with_overrides(values)
-        except ParameterError:
-            redrawn += 1
-            if redrawn > 100 * n:
-                raise RuntimeError(
-                    "bug: the priors almost never give a valid parameter set"
-                ) from None
-            continue
-        rows.append(values)
-    return pd.DataFrame(rows), redrawn
+def prior_draws(priors: list[Prior], n: int, seed: int) -> pd.DataFrame:
+    """``n`` valid joint draws from the priors, reproducible with ``seed``."""
+    seeds = np.random.SeedSequence(seed).generate_state(n, np.uint64) >> np.uint64(1)
+    rows = [prior_draw_for(priors, int(s), Params(), {}) for s in seeds]
+    return pd.DataFrame(rows, columns=[p.parameter for p in priors])
 
 
 def screen(
@@ -87,7 +73,7 @@ def screen(
         ``screening``: one row per parameter x statistic: ``parameter``, ``target``,
         ``statistic``, ``fit`` (the target is fitted), ``rho``, ``p_value``, ``n`` (draws
         where the statistic could be computed) and ``moves``; ``samples``: the draws with the
-        simulated statistics; and facts about the run (draws, redrawn, seed, cohort).
+        simulated statistics; and facts about the run (draws, seed, cohort).
     """
     from scipy.stats import spearmanr
 
@@ -95,7 +81,7 @@ def screen(
 
     settings = settings or SETTINGS["full"]
     priors, targets = load_priors(), load_targets()
-    values, redrawn = prior_draws(priors, draws, seed)
+    values = prior_draws(priors, draws, seed)
     jobs = [
         Draw(
             k,
@@ -137,7 +123,6 @@ def screen(
             )
     facts = {
         "draws": draws,
-        "redrawn": redrawn,
         "seed": seed,
         "survivors": settings.survivors,
         "months": settings.months,

@@ -35,6 +35,7 @@ def run_experiment(
     workers: int | None = None,
     scheduler: str | None = None,
     posterior: str | Path | None = "default",
+    uncertainty: str = "all",
     results: Path = Path("results"),
     on_progress: Callable[[int, int], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
@@ -57,6 +58,7 @@ def run_experiment(
         output=Path(results) / name,
         experiment=name,
         posterior=posterior,
+        uncertainty=uncertainty,
         on_progress=on_progress,
         on_notice=on_notice,
     )

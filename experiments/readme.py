@@ -108,7 +108,7 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
         f"{verb} {MAIN_MONTHS}-month re-trafficking by {abs(short['estimate']) * 100:.1f} points "
         f"({short['lower'] * 100:+.1f} to {short['upper'] * 100:+.1f}) in the same job.",
         "",
-        f"At the parameter defaults (`--posterior none`, {sim.Params().cohort.n_survivors:,} "
+        f"At the parameter defaults (`--uncertainty none`, {sim.Params().cohort.n_survivors:,} "
         f"survivors, {sim.Params().run.horizon_months} months), seeds "
         f"{DEFAULT_SEEDS[0]}-{DEFAULT_SEEDS[-1]} give an observed mean of {t1.mean():.1f} months "
         f"between first and second assistance ({', '.join(f'{v:.1f}' for v in t1)}; reported "

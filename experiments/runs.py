@@ -22,8 +22,16 @@ import numpy as np
 import pandas as pd
 
 import sim
-from calibration.posterior import draw_for, fingerprint, read_posterior, trustworthy
+from calibration.posterior import (
+    UNCERTAINTY,
+    draw_for,
+    fingerprint,
+    prior_draw_for,
+    read_posterior,
+    trustworthy,
+)
 from calibration.posterior import resolve as resolve_posterior
+from calibration.spec import load_priors
 from experiments.defaults import MAX_REPLICATES, REPLICATES, SEED
 from experiments.store import ResultsStore, git_revision, settings_hash
 from experiments.tasks import Task, replicate_seed, run_and_save
@@ -46,14 +54,18 @@ def run_scenarios(
     experiment: str = "compare",
     base: Params | None = None,
     posterior: str | Path | None = "default",
+    uncertainty: str = "all",
     on_progress: Callable[[int, int], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
 ) -> tuple[list[Scenario], ResultsStore, int, int]:
     """Run (or reuse) every scenario x replicate and store the results.
 
-    With a posterior (the shipped ``default`` unless ``None``/``"none"``), replicate ``k``
-    uses one weighted draw of the calibrated parameters, the same draw in every scenario;
-    the scenario's own overrides apply on top, so a policy lever always wins over a draw.
+    Replicate ``k`` draws the uncertain parameters for its seed, the same draw in every
+    scenario (``uncertainty``: ``"all"``, the default, draws the fitted parameters jointly
+    from the posterior, the shipped ``default`` unless ``None``/``"none"``, and every other
+    uncertain parameter from its prior; ``"posterior"`` only the fitted ones; ``"none"``
+    nothing). The scenario's own overrides apply on top, so a policy lever always wins over a
+    draw. The manifest lists what was drawn and from what.
 
     Stored runs are verified before reuse (:meth:`ResultsStore.verify`); a damaged or
     mismatched one is run again, with a one-line notice through ``on_notice`` (a Python
@@ -70,7 +82,9 @@ def run_scenarios(
         workers = whole_number(workers, "workers", 1)
     if base is not None and not isinstance(base, Params):
         raise InputError(f"base must be a sim.Params (got {type(base).__name__}).")
-    plan = _Plan(loaded, _sized(base, survivors, months), resolve_posterior(posterior), seed)
+    plan = _Plan(
+        loaded, _sized(base, survivors, months), resolve_posterior(posterior), seed, uncertainty
+    )
     if output is None:
         output = Path("results") / f"{experiment}-{'_vs_'.join(names)}-{plan.digest()}"
     store = ResultsStore(output_folder(output, "output"))
@@ -171,20 +185,54 @@ def _sized(base: Params | None, survivors: int | None, months: int | None) -> Pa
 
 
 class _Plan:
-    """What each run of an experiment uses: scenario parameters, posterior draws, seeds."""
+    """What each run of an experiment uses: scenario parameters, drawn parameters, seeds.
+
+    With ``uncertainty="all"`` replicate ``k`` draws the fitted parameters jointly from the
+    posterior (when there is one) and every other uncertain parameter from its prior; with
+    ``"posterior"`` only the fitted ones; with ``"none"`` nothing. Draws depend on the
+    replicate's seed alone, so every scenario gets the same ones, and the scenario's own
+    overrides apply on top (a policy lever always wins over a draw).
+    """
 
     def __init__(
-        self, scenarios: list[Scenario], base: Params, posterior: Path | None, seed: int
+        self,
+        scenarios: list[Scenario],
+        base: Params,
+        posterior: Path | None,
+        seed: int,
+        uncertainty: str = "all",
     ) -> None:
+        if uncertainty not in UNCERTAINTY:
+            raise InputError(
+                f"uncertainty must be one of {', '.join(UNCERTAINTY)} (got {uncertainty!r})."
+            )
+        if uncertainty == "none":
+            posterior = None
         self.scenarios, self.base, self.posterior, self.seed = scenarios, base, posterior, seed
+        self.uncertainty = uncertainty
         self.params = {s.name: s.params(base) for s in scenarios}
         self.draws = read_posterior(posterior)[0] if posterior is not None else None
+        fitted = set(self.draws.columns.drop("weight")) if self.draws is not None else set()
+        self.priors = (
+            [p for p in load_priors() if p.parameter not in fitted] if uncertainty == "all" else []
+        )
         self.settings = {
             "model": model_fingerprint(),
             "seed": seed,
             "scenarios": {n: p.to_flat() for n, p in self.params.items()},
+            "uncertainty": uncertainty,
             "posterior": fingerprint(posterior),
         }
+
+    def drawn(self) -> dict[str, str]:
+        """Each parameter drawn per replicate, and what it is drawn from."""
+        out = {}
+        if self.draws is not None and self.posterior is not None:
+            for name in self.draws.columns.drop("weight"):
+                out[name] = f"posterior {self.posterior.name} (jointly, by weight)"
+        for p in self.priors:
+            out[p.parameter] = f"prior {p.distribution}({p.lower:g}, {p.upper:g})"
+        return out
 
     def digest(self) -> str:
         """A short hash of the settings, for the default results folder name."""
@@ -194,11 +242,14 @@ class _Plan:
     def task(self, scenario: Scenario, replicate: int) -> Task:
         """Replicate ``replicate`` of ``scenario``: its seed and (drawn) parameters."""
         seed = replicate_seed(self.seed, replicate)
-        if self.draws is None:
-            params, index = self.params[scenario.name], -1
-        else:
-            index, values = draw_for(self.draws, seed)
-            params = scenario.params(self.base.with_overrides(values))
+        index, values = draw_for(self.draws, seed) if self.draws is not None else (-1, {})
+        if self.priors:
+            values = {**prior_draw_for(self.priors, seed, self.base, values), **values}
+        params = (
+            scenario.params(self.base.with_overrides(values))
+            if values
+            else self.params[scenario.name]
+        )
         made_by = {
             "model": self.settings["model"],
             "posterior": self.settings["posterior"],
@@ -253,6 +304,8 @@ def _manifest(experiment: str, plan: _Plan, store: ResultsStore, replicates: int
             "mesa": _version("mesa"),
         },
         "posterior": str(plan.posterior) if plan.posterior else "none",
+        "uncertainty": plan.uncertainty,
+        "drawn_per_replicate": plan.drawn(),
         "posterior_effective_sample_size": (
             trustworthy(plan.draws)[1] if plan.draws is not None else "no posterior"
         ),

@@ -286,8 +286,7 @@ def screen_cmd(
     console.print(
         f"{int(summary['informed'].sum())} of {len(summary)} uncertain parameters move a fitted "
         f"target; the other {int((~summary['informed']).sum())} cannot be learned from the "
-        f"targets and must be varied over their priors. {facts['redrawn']} draws that broke a "
-        f"constraint between parameters were drawn again. Files: {folder}/screening.csv, "
+        f"targets and must be varied over their priors. Files: {folder}/screening.csv, "
         "screening_by_parameter.csv, screening_samples.parquet, screening.json",
         soft_wrap=True,
     )

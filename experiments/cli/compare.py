@@ -103,10 +103,18 @@ def compare_cmd(
     posterior: Annotated[
         str,
         typer.Option(
-            help="Calibrated posterior: 'default', a name or .parquet path, or 'none' "
-            "to run at the parameter defaults."
+            help="Calibrated posterior of the fitted parameters: 'default', a name or "
+            ".parquet path, or 'none' (no posterior)."
         ),
     ] = "default",
+    uncertainty: Annotated[
+        str,
+        typer.Option(
+            help="What each replicate draws: all (fitted parameters from the posterior, every "
+            "other uncertain one from its prior), posterior (fitted ones only) or none "
+            "(parameter defaults)."
+        ),
+    ] = "all",
 ) -> None:
     """Compare scenarios against the first: re-trafficking, differences, cases averted, cost."""
     from experiments.compare import comparison
@@ -127,6 +135,7 @@ def compare_cmd(
                 scheduler=scheduler,
                 output=output,
                 posterior=None if posterior == "none" else posterior,
+                uncertainty=uncertainty,
                 on_progress=on_progress,
                 on_notice=notice,
             )

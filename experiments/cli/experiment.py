@@ -51,8 +51,20 @@ def experiment_run(
     workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
     posterior: Annotated[
-        str, typer.Option(help="'default', a posterior name or path, or 'none'.")
+        str,
+        typer.Option(
+            help="Calibrated posterior of the fitted parameters: 'default', a name or "
+            ".parquet path, or 'none' (no posterior)."
+        ),
     ] = "default",
+    uncertainty: Annotated[
+        str,
+        typer.Option(
+            help="What each replicate draws: all (fitted parameters from the posterior, every "
+            "other uncertain one from its prior), posterior (fitted ones only) or none "
+            "(parameter defaults)."
+        ),
+    ] = "all",
     results: Annotated[str, typer.Option(help="Folder holding experiment results.")] = "results",
 ) -> None:
     """Run an experiment (reusing stored runs) and draw its figures."""
@@ -75,6 +87,7 @@ def experiment_run(
                 workers=workers,
                 scheduler=scheduler,
                 posterior=None if posterior == "none" else posterior,
+                uncertainty=uncertainty,
                 results=folder,
                 on_progress=on_progress,
                 on_notice=notice,

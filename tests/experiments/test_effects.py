@@ -22,6 +22,7 @@ def test_every_policy_lowers_true_retrafficking(tmp_path):
         workers=2,
         output=tmp_path,
         posterior=None,
+        uncertainty="none",
     )
     table = result.summary.set_index(["scenario", "measure"])
     for name in others:
