@@ -196,26 +196,27 @@ def calibrate(
             client.close()
     posterior = _posterior(history, simulator)
     meta = _meta(name, mode if settings is None else "custom", seed, fit, history, seconds)
-    meta["sampler"] = type(sampler).__name__
-    meta["effective_sample_size"] = round(effective_sample_size(posterior["weight"]), 2)
+    meta.update(sampler=type(sampler).__name__, effective_sample_size=_ess(posterior))
     path = folder / "posterior.parquet"
     write_posterior(posterior, path, meta)
-    ok, _ = trustworthy(posterior)
-    if install and ok:
-        POSTERIOR_DIR.mkdir(exist_ok=True)
-        shutil.copy(path, POSTERIOR_DIR / f"{name}.parquet")
+    installed = install and _install(posterior, path, name)
     return FitResult(
-        name,
-        posterior,
-        path,
-        history_path,
-        meta["simulations"],
-        meta["final_epsilon"],
-        meta["generations"],
-        seconds,
-        meta["effective_sample_size"],
-        installed=install and ok,
-    )
+        name, posterior, path, history_path, meta["simulations"], meta["final_epsilon"],
+        meta["generations"], seconds, meta["effective_sample_size"], installed=installed,
+    )  # fmt: skip
+
+
+def _ess(posterior: pd.DataFrame) -> float:
+    return round(effective_sample_size(posterior["weight"]), 2)
+
+
+def _install(posterior: pd.DataFrame, path: Path, name: str) -> bool:
+    """Copy a trustworthy posterior to ``calibration/posterior/<name>.parquet``; whether it was."""
+    if not trustworthy(posterior)[0]:
+        return False
+    POSTERIOR_DIR.mkdir(exist_ok=True)
+    shutil.copy(path, POSTERIOR_DIR / f"{name}.parquet")
+    return True
 
 
 def _meta(

@@ -75,8 +75,6 @@ def screen(
         where the statistic could be computed) and ``moves``; ``samples``: the draws with the
         simulated statistics; and facts about the run (draws, seed, cohort).
     """
-    from scipy.stats import spearmanr
-
     from calibration.fit import SETTINGS
 
     settings = settings or SETTINGS["full"]
@@ -98,6 +96,25 @@ def screen(
         if on_progress is not None:
             on_progress(len(results), len(jobs))
     stats = pd.DataFrame([results[k] for k in range(len(jobs))])
+    table = _correlations(values, stats, priors, targets)
+    facts = {
+        "draws": draws,
+        "seed": seed,
+        "survivors": settings.survivors,
+        "months": settings.months,
+        "min_rho": MIN_RHO,
+        "alpha": ALPHA,
+    }
+    samples = pd.concat([values, stats.add_prefix("stat: ")], axis=1)
+    return table, samples, facts
+
+
+def _correlations(
+    values: pd.DataFrame, stats: pd.DataFrame, priors: list[Prior], targets: list[Target]
+) -> pd.DataFrame:
+    """Spearman correlation of every parameter with every statistic, and whether it moves it."""
+    from scipy.stats import spearmanr
+
     pairs = len(priors) * len(targets)
     rows = []
     for prior in priors:
@@ -121,16 +138,7 @@ def screen(
                     "moves": bool(abs(rho) >= MIN_RHO and p < ALPHA / pairs),
                 }
             )
-    facts = {
-        "draws": draws,
-        "seed": seed,
-        "survivors": settings.survivors,
-        "months": settings.months,
-        "min_rho": MIN_RHO,
-        "alpha": ALPHA,
-    }
-    samples = pd.concat([values, stats.add_prefix("stat: ")], axis=1)
-    return pd.DataFrame(rows), samples, facts
+    return pd.DataFrame(rows)
 
 
 def by_parameter(screening: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import argparse
 import dataclasses
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -103,8 +104,7 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
     seed1 = defaults.iloc[0]
     lines += [
         "",
-        f"With the default permit terms instead ({policy.residency_permit_months} months, "
-        f"renewed with probability {policy.residency_renewal_share:g}), residency "
+        f"With {_permit_terms(result, policy)} instead of stable status, residency "
         f"{verb} {MAIN_MONTHS}-month re-trafficking by {abs(short['estimate']) * 100:.1f} points "
         f"({short['lower'] * 100:+.1f} to {short['upper'] * 100:+.1f}) in the same job.",
         "",
@@ -118,6 +118,22 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
         "failed only because every trafficker who could have taken them was at capacity.",
     ]
     return "\n".join(lines)
+
+
+def _permit_terms(result: Comparison, policy: Any) -> str:
+    """How the short-permit variant's permit terms were set in the job, from its manifest."""
+    drawn = (result.store.read_manifest() or {}).get("drawn_per_replicate", {})
+    terms = ("policy.residency_permit_months", "policy.residency_renewal_share")
+    if all(name in drawn for name in terms):
+        return (
+            "the permit terms drawn like every other uncertain parameter ("
+            + "; ".join(f"`{name}` from its {drawn[name]}" for name in terms)
+            + ")"
+        )
+    return (
+        f"the default permit terms ({policy.residency_permit_months} months, renewed with "
+        f"probability {policy.residency_renewal_share:g})"
+    )
 
 
 def replace_block(text: str, new: str, start: str = START, end: str = END) -> str:

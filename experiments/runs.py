@@ -60,12 +60,9 @@ def run_scenarios(
 ) -> tuple[list[Scenario], ResultsStore, int, int]:
     """Run (or reuse) every scenario x replicate and store the results.
 
-    Replicate ``k`` draws the uncertain parameters for its seed, the same draw in every
-    scenario (``uncertainty``: ``"all"``, the default, draws the fitted parameters jointly
-    from the posterior, the shipped ``default`` unless ``None``/``"none"``, and every other
-    uncertain parameter from its prior; ``"posterior"`` only the fitted ones; ``"none"``
-    nothing). The scenario's own overrides apply on top, so a policy lever always wins over a
-    draw. The manifest lists what was drawn and from what.
+    Replicate ``k`` draws the uncertain parameters for its seed, the same in every scenario,
+    as ``uncertainty`` says (see :class:`_Plan`; the posterior is the shipped ``default``
+    unless ``None``/``"none"``). The manifest lists what was drawn and from what.
 
     Stored runs are verified before reuse (:meth:`ResultsStore.verify`); a damaged or
     mismatched one is run again, with a one-line notice through ``on_notice`` (a Python
@@ -76,12 +73,7 @@ def run_scenarios(
     """
     loaded = _scenarios(scenarios)
     names = [s.name for s in loaded]
-    replicates = whole_number(replicates, "replicates", 1, MAX_REPLICATES)
-    seed = seed_number(seed)
-    if workers is not None:
-        workers = whole_number(workers, "workers", 1)
-    if base is not None and not isinstance(base, Params):
-        raise InputError(f"base must be a sim.Params (got {type(base).__name__}).")
+    replicates, seed, workers = _counts(replicates, seed, workers, base)
     plan = _Plan(
         loaded, _sized(base, survivors, months), resolve_posterior(posterior), seed, uncertainty
     )
@@ -89,10 +81,7 @@ def run_scenarios(
         output = Path("results") / f"{experiment}-{'_vs_'.join(names)}-{plan.digest()}"
     store = ResultsStore(output_folder(output, "output"))
     notice = on_notice or _warn
-    if plan.draws is not None and plan.posterior is not None:
-        ok, ess = trustworthy(plan.draws)
-        if not ok:
-            notice(f"posterior {plan.posterior.name}: {ess}.")
+    plan.warn(notice)
     with store.lock(on_wait=notice):
         store.check_compatible(plan.settings)
         store.clean_partial()
@@ -110,6 +99,16 @@ def run_scenarios(
         manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
         store.write_manifest(manifest)
     return loaded, store, len(tasks), reused
+
+
+def _counts(
+    replicates: int, seed: int, workers: int | None, base: Params | None
+) -> tuple[int, int, int | None]:
+    """The call's counts, checked (bad ones are bad input naming the argument)."""
+    if base is not None and not isinstance(base, Params):
+        raise InputError(f"base must be a sim.Params (got {type(base).__name__}).")
+    workers = whole_number(workers, "workers", 1) if workers is not None else None
+    return whole_number(replicates, "replicates", 1, MAX_REPLICATES), seed_number(seed), workers
 
 
 def _scenarios(scenarios: Sequence[str | Path | Scenario]) -> list[Scenario]:
@@ -223,6 +222,13 @@ class _Plan:
             "uncertainty": uncertainty,
             "posterior": fingerprint(posterior),
         }
+
+    def warn(self, notice: Callable[[str], None]) -> None:
+        """A notice when the posterior's draws are too lopsided to trust."""
+        if self.draws is not None and self.posterior is not None:
+            ok, ess = trustworthy(self.draws)
+            if not ok:
+                notice(f"posterior {self.posterior.name}: {ess}.")
 
     def drawn(self) -> dict[str, str]:
         """Each parameter drawn per replicate, and what it is drawn from."""

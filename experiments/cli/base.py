@@ -24,7 +24,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import click
 import typer
@@ -150,6 +150,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     cls=_Bounded,
 )
+
+
+#: ``--posterior``, as ``compare`` and ``experiment run`` take it.
+PosteriorOption = Annotated[
+    str,
+    typer.Option(
+        help="Calibrated posterior of the fitted parameters: 'default', a name or .parquet "
+        "path, or 'none' (no posterior)."
+    ),
+]
+#: ``--uncertainty``, as ``compare`` and ``experiment run`` take it.
+UncertaintyOption = Annotated[
+    str,
+    typer.Option(
+        help="What each replicate draws: all (fitted parameters from the posterior, every other "
+        "uncertain one from its prior), posterior (fitted ones only) or none (parameter "
+        "defaults)."
+    ),
+]
 
 
 @contextmanager

@@ -79,12 +79,17 @@ def calibrate_cmd(
     )
     _check(name, fit, settings, priors, check_draws, seed, workers, install)
     if install and not fit.installed:
-        from calibration.posterior import trustworthy
+        _refuse_install(name, fit)
 
-        raise InputError(
-            f"--install refused: posterior '{name}' has an {trustworthy(fit.posterior)[1]}. "
-            "Run a longer fit (more --generations or a larger --population)."
-        )
+
+def _refuse_install(name: str, fit: Any) -> None:
+    """Say why ``--install`` did not install the fit (exit 2): its effective sample size."""
+    from calibration.posterior import trustworthy
+
+    raise InputError(
+        f"--install refused: posterior '{name}' has an {trustworthy(fit.posterior)[1]}. "
+        "Run a longer fit (more --generations or a larger --population)."
+    )
 
 
 def _check(

@@ -10,6 +10,8 @@ from rich.text import Text
 
 from experiments.cli.base import (
     InputError,
+    PosteriorOption,
+    UncertaintyOption,
     app,
     console,
     notice,
@@ -100,21 +102,8 @@ def compare_cmd(
         str | None,
         typer.Option(help="Results folder [default: results/compare-<scenarios>-<hash>]."),
     ] = None,
-    posterior: Annotated[
-        str,
-        typer.Option(
-            help="Calibrated posterior of the fitted parameters: 'default', a name or "
-            ".parquet path, or 'none' (no posterior)."
-        ),
-    ] = "default",
-    uncertainty: Annotated[
-        str,
-        typer.Option(
-            help="What each replicate draws: all (fitted parameters from the posterior, every "
-            "other uncertain one from its prior), posterior (fitted ones only) or none "
-            "(parameter defaults)."
-        ),
-    ] = "all",
+    posterior: PosteriorOption = "default",
+    uncertainty: UncertaintyOption = "all",
 ) -> None:
     """Compare scenarios against the first: re-trafficking, differences, cases averted, cost."""
     from experiments.compare import comparison

@@ -11,6 +11,8 @@ from rich.text import Text
 
 from experiments.cli.base import (
     InputError,
+    PosteriorOption,
+    UncertaintyOption,
     app,
     console,
     notice,
@@ -50,21 +52,8 @@ def experiment_run(
     months: Annotated[int | None, typer.Option(help="Months simulated.", min=1)] = None,
     workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
-    posterior: Annotated[
-        str,
-        typer.Option(
-            help="Calibrated posterior of the fitted parameters: 'default', a name or "
-            ".parquet path, or 'none' (no posterior)."
-        ),
-    ] = "default",
-    uncertainty: Annotated[
-        str,
-        typer.Option(
-            help="What each replicate draws: all (fitted parameters from the posterior, every "
-            "other uncertain one from its prior), posterior (fitted ones only) or none "
-            "(parameter defaults)."
-        ),
-    ] = "all",
+    posterior: PosteriorOption = "default",
+    uncertainty: UncertaintyOption = "all",
     results: Annotated[str, typer.Option(help="Folder holding experiment results.")] = "results",
 ) -> None:
     """Run an experiment (reusing stored runs) and draw its figures."""
