@@ -111,7 +111,7 @@ MIN_ESS_SHARE = 0.5
 def effective_sample_size(weights: np.ndarray | pd.Series) -> float:
     """Kish's effective sample size of weighted draws: ``1 / sum(w**2)`` of normalised weights.
 
-    >>> effective_sample_size(np.ones(40)), round(effective_sample_size([1.0, 0.0, 0.0]), 3)
+    >>> round(effective_sample_size(np.ones(40)), 6), effective_sample_size([1.0, 0.0, 0.0])
     (40.0, 1.0)
     """
     w = np.asarray(weights, dtype=float)

@@ -10,7 +10,7 @@ across replicates. Differences from the reference scenario are paired by replica
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ class Comparison:
     subgroups: pd.DataFrame
     ran: int
     reused: int
+    #: One row per scenario: the probabilities a decision rests on (:func:`decisions`).
+    decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def compare(scenarios: Sequence[str | Path | Scenario], **options: Any) -> pd.DataFrame:
@@ -67,7 +69,74 @@ def comparison(scenarios: Sequence[str | Path | Scenario], **kwargs: Any) -> Com
         subgroups=summarise_subgroups(subgroups, names[0], order=names),
         ran=ran,
         reused=reused,
+        decisions=decisions(headline, names[0], order=names),
     )
+
+
+def decisions(
+    headline: pd.DataFrame, reference: str, order: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """What a decision rests on, for each scenario against the reference, over replicates.
+
+    Each replicate is one plausible world (its seed and its draw of every uncertain
+    parameter), the same world for every scenario. Columns:
+
+    - ``p_lowers``: the share of worlds where the scenario's true re-trafficking within
+      :data:`MAIN_MONTHS` is below the reference's (paired);
+    - ``p_best``: the share of worlds where it is the lowest of all scenarios compared
+      (a tie shares the world);
+    - ``averted_per_1000`` (mean), ``averted_lower``/``averted_upper`` (2.5th and 97.5th
+      percentiles): re-trafficking events averted per 1,000 survivors;
+    - ``*_mc_error``: the Monte Carlo standard error of each figure from the number of
+      replicates (:func:`_share_error` for a share, ``sd / sqrt(n)`` for a mean): more
+      replicates shrink it, not the spread between worlds;
+    - ``replicates``: the number of worlds.
+    """
+    order = list(order or sorted(headline["scenario"].unique()))
+    column = RETRAFFICKED[MAIN_MONTHS].column
+    wide = headline.pivot(index="replicate", columns="scenario", values=column)[order]
+    events = headline.assign(
+        per_1000=headline["retrafficking_events"] / headline["survivors"] * 1000
+    ).pivot(index="replicate", columns="scenario", values="per_1000")[order]
+    lowest = wide.to_numpy() == wide.min(axis=1).to_numpy()[:, None]
+    share_best = lowest / lowest.sum(axis=1, keepdims=True)
+    n = len(wide)
+    rows = []
+    for i, name in enumerate(order):
+        lowers = float((wide[name] < wide[reference]).mean())
+        best = float(share_best[:, i].mean())
+        averted = (events[reference] - events[name]).to_numpy()
+        _, lo, hi = _interval(averted)
+        rows.append(
+            {
+                "scenario": name,
+                "replicates": n,
+                "p_lowers": lowers,
+                "p_lowers_mc_error": _share_error(lowers, n),
+                "p_best": best,
+                "p_best_mc_error": _share_error(best, n),
+                "averted_per_1000": float(averted.mean()),
+                "averted_lower": lo,
+                "averted_upper": hi,
+                "averted_mc_error": float(averted.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _share_error(p: float, n: int) -> float:
+    """Monte Carlo standard error of a share ``p`` estimated from ``n`` replicates.
+
+    ``sqrt(q (1 - q) / n)`` with ``q = (n p + 0.5) / (n + 1)``, so a share of 0 or 1 from a
+    few replicates does not claim to be exact.
+
+    >>> round(_share_error(1.0, 4), 3), round(_share_error(0.5, 100), 3)
+    (0.15, 0.05)
+    """
+    if n <= 0:
+        return float("nan")
+    q = (n * p + 0.5) / (n + 1)
+    return float(np.sqrt(q * (1 - q) / n))
 
 
 def _interval(values: np.ndarray) -> tuple[float, float, float]:

@@ -18,7 +18,8 @@ import pandas as pd
 
 import sim
 from calibration.spec import load_targets
-from experiments.compare import Comparison, comparison
+from experiments.compare import Comparison, comparison, decisions
+from experiments.defaults import REPLICATES
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
 from experiments.runs import model_fingerprint
 from scenarios import HEADLINE_POLICIES
@@ -80,21 +81,36 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
     """The README block, every number from ``result`` and ``defaults``."""
     table = result.summary.set_index(["scenario", "measure"])
     retrafficked, change = RETRAFFICKED[MAIN_MONTHS].column, DIFFERENCE[MAIN_MONTHS].column
+    policies = ["baseline", *HEADLINE_POLICIES]
+    head = result.store.load("headline", policies)
+    head = head[head["replicate"] < REPLICATES]
+    decided = decisions(head, "baseline", order=policies).set_index("scenario")
     lines = [
         f"| scenario | re-trafficked within {MAIN_MONTHS} months | change vs baseline (points) "
-        "| cases averted per 1,000 |",
-        "|---|---|---|---|",
+        f"| cases averted per 1,000 | P(lowers it) | P(best of {len(decided)}) |",
+        "|---|---|---|---|---|---|",
     ]
-    for name in ["baseline", *HEADLINE_POLICIES]:
+    for name in decided.index:
+        row = decided.loc[name]
+        best = f"{row['p_best']:.0%} ± {row['p_best_mc_error']:.0%}"
         if name == "baseline":
-            lines.append(f"| baseline | {_pct(table.loc[(name, retrafficked)])} | | |")
+            lines.append(f"| baseline | {_pct(table.loc[(name, retrafficked)])} | | | | {best} |")
             continue
         averted = table.loc[(name, "cases_averted_per_1000")]
         lines.append(
             f"| {name} | {_pct(table.loc[(name, retrafficked)])} | "
             f"{_pct(table.loc[(name, change)], sign=True)} | {averted['estimate']:.0f} "
-            f"({averted['lower']:.0f} to {averted['upper']:.0f}) |"
+            f"({averted['lower']:.0f} to {averted['upper']:.0f}) | "
+            f"{row['p_lowers']:.0%} ± {row['p_lowers_mc_error']:.0%} | {best} |"
         )
+    lines += [
+        "",
+        f"P(lowers it): the share of the {int(decided['replicates'].iloc[0])} replicates "
+        "(plausible worlds, each its own cohort and draw of every uncertain parameter) in which "
+        "the policy "
+        f"lowers {MAIN_MONTHS}-month re-trafficking against baseline; P(best): the share in which "
+        "it is the lowest of the scenarios compared; ± is the Monte Carlo error.",
+    ]
     short = table.loc[(SHORT_PERMITS, change)]
     policy = sim.Params().policy
     verb = "raised" if short["estimate"] > 0 else "lowered"

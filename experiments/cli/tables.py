@@ -71,6 +71,7 @@ def print_comparison(result: Any) -> None:
 
     _print_true(names, cell)
     _print_effects(names, result.reference, summary, cell)
+    _print_decisions(result.decisions, result.reference, result.store.read_manifest() or {})
     _print_observed(names, cell)
     _print_subgroups(names, result.reference, result.subgroups)
     console.print(
@@ -90,6 +91,37 @@ def _print_true(names: list[str], cell: Cell) -> None:
         table.add_column(f"{m} months", justify="right")
     for name in names:
         table.add_row(name, *(cell(name, RETRAFFICKED[m].column, 100) for m in HEADLINE_MONTHS))
+    console.print(table)
+
+
+#: What a replicate's world varies, by ``--uncertainty``.
+WORLDS = {
+    "all": "each its own cohort and draw of every uncertain parameter",
+    "posterior": "each its own cohort and draw of the fitted parameters",
+    "none": "each its own cohort, every parameter at its default",
+}
+
+
+def _print_decisions(decisions: Any, ref: str, manifest: dict[str, Any]) -> None:
+    if decisions.empty:
+        return
+    worlds = int(decisions["replicates"].iloc[0])
+    varied = WORLDS.get(str(manifest.get("uncertainty")), "each its own cohort")
+    table = Table(
+        title=f"Decisions over {worlds} replicates ({varied}); +- is the Monte Carlo error"
+    )
+    table.add_column("scenario")
+    table.add_column(f"P(lowers {MAIN_MONTHS}-month re-trafficking vs {ref})", justify="right")
+    table.add_column(f"P(best of the {len(decisions)})", justify="right")
+    table.add_column("cases averted per 1,000 (95% of worlds)", justify="right")
+    for row in decisions.itertuples():
+        averted = fmt_interval(row.averted_per_1000, row.averted_lower, row.averted_upper, digits=0)
+        table.add_row(
+            row.scenario,
+            "-" if row.scenario == ref else f"{row.p_lowers:.0%} +- {row.p_lowers_mc_error:.0%}",
+            f"{row.p_best:.0%} +- {row.p_best_mc_error:.0%}",
+            "-" if row.scenario == ref else f"{averted} +- {row.averted_mc_error:.0f}",
+        )
     console.print(table)
 
 

@@ -30,3 +30,42 @@ def test_every_policy_lowers_true_retrafficking(tmp_path):
         assert diff["estimate"] < 0, (name, diff.to_dict())
     combined = table.loc[("combined", "difference_60m"), "estimate"]
     assert combined <= min(table.loc[(n, "difference_60m"), "estimate"] for n in others)
+
+
+def test_decisions_on_a_hand_built_table():
+    import numpy as np
+    import pandas as pd
+
+    from experiments.compare import decisions
+    from experiments.outputs import MAIN_MONTHS, RETRAFFICKED
+
+    column = RETRAFFICKED[MAIN_MONTHS].column
+    rates = {
+        "base": [0.30, 0.20, 0.40, 0.25],
+        "a": [0.25, 0.22, 0.31, 0.20],
+        "b": [0.29, 0.18, 0.35, 0.20],
+    }
+    headline = pd.DataFrame(
+        [
+            {
+                "scenario": s,
+                "replicate": k,
+                column: v,
+                "retrafficking_events": v * 1000,
+                "survivors": 1000,
+            }
+            for s, values in rates.items()
+            for k, v in enumerate(values)
+        ]
+    )
+    table = decisions(headline, "base", order=["base", "a", "b"]).set_index("scenario")
+    assert table.loc["a", "p_lowers"] == 0.75  # world 1: 0.22 > 0.20
+    assert table.loc["b", "p_lowers"] == 1.0
+    # Lowest per world: a (0.25), b (0.18), a (0.31), a and b tie (0.20): a 2.5, b 1.5 of 4.
+    assert table.loc["a", "p_best"] == 2.5 / 4 and table.loc["b", "p_best"] == 1.5 / 4
+    assert table.loc["base", "p_best"] == 0
+    assert table.loc["a", "averted_per_1000"] == np.mean([50, -20, 90, 50])
+    assert table.loc["a", "averted_mc_error"] == np.std([50, -20, 90, 50], ddof=1) / 2
+    q = (4 * 1.0 + 0.5) / 5
+    assert table.loc["b", "p_lowers_mc_error"] == np.sqrt(q * (1 - q) / 4) > 0
+    assert (table["replicates"] == 4).all()
