@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from experiments.defaults import REPLICATES, SEED
-from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED, RETRAFFICKED
+from experiments.outputs import (
+    DIFFERENCE,
+    MAIN_MONTHS,
+    OBSERVED,
+    PARAMETER_PREFIX,
+    RETRAFFICKED,
+)
 from experiments.runs import run_scenarios
 from experiments.store import ResultsStore
 from scenarios.loader import Scenario
@@ -40,6 +46,8 @@ class Comparison:
     reused: int
     #: One row per scenario: the probabilities a decision rests on (:func:`decisions`).
     decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per policy: what would change its answer (:func:`flips`).
+    flips: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def compare(scenarios: Sequence[str | Path | Scenario], **options: Any) -> pd.DataFrame:
@@ -70,6 +78,7 @@ def comparison(scenarios: Sequence[str | Path | Scenario], **kwargs: Any) -> Com
         ran=ran,
         reused=reused,
         decisions=decisions(headline, names[0], order=names),
+        flips=flips(headline, names[0], order=names),
     )
 
 
@@ -121,6 +130,62 @@ def decisions(
                 "averted_mc_error": float(averted.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan,
             }
         )
+    return pd.DataFrame(rows)
+
+
+def flips(
+    headline: pd.DataFrame, reference: str, order: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """What would change the answer: the parameter that best splits each policy's worlds.
+
+    For each policy, the uncertain parameter whose value best separates the worlds where it
+    lowers re-trafficking from those where it does not. Scenario discovery on the replicate
+    draws: a one-split decision tree (scikit-learn) over the values each run used (``param:
+    ...`` headline columns) classifies each world by whether the policy lowers true
+    re-trafficking within :data:`MAIN_MONTHS` against the reference. A policy that lowers it
+    in every world, or in none, has no flip among them. Each side of a split holds at least a
+    tenth of the worlds (and at least 3): a split that isolates one or two worlds is noise.
+
+    Columns: ``scenario``, ``worlds``, ``p_lowers``, ``parameter`` and ``threshold`` (empty
+    when nothing flips), ``p_lowers_below``/``p_lowers_above`` (the share of worlds with the
+    parameter at most / above the threshold where the policy lowers it), ``worlds_below``,
+    ``worlds_above``.
+    """
+    from sklearn.tree import DecisionTreeClassifier
+
+    order = list(order or sorted(headline["scenario"].unique()))
+    column = RETRAFFICKED[MAIN_MONTHS].column
+    params = [c for c in headline.columns if c.startswith(PARAMETER_PREFIX)]
+    wide = headline.pivot(index="replicate", columns="scenario", values=column)
+    drawn = headline[headline["scenario"] == reference].set_index("replicate")[params]
+    drawn = drawn.loc[:, drawn.nunique() > 1]
+    rows = []
+    for name in (n for n in order if n != reference):
+        lowers = (wide[name] < wide[reference]).loc[drawn.index].to_numpy()
+        row: dict[str, Any] = {
+            "scenario": name,
+            "worlds": len(lowers),
+            "p_lowers": float(lowers.mean()),
+            "parameter": "",
+            "threshold": np.nan,
+        }
+        if 0 < lowers.sum() < len(lowers) and drawn.shape[1] > 0:
+            leaf = max(3, len(lowers) // 10)  # a split that isolates one or two worlds is noise
+            tree = DecisionTreeClassifier(max_depth=1, min_samples_leaf=leaf, random_state=0)
+            tree.fit(drawn, lowers)
+            feature, threshold = tree.tree_.feature[0], float(tree.tree_.threshold[0])
+            if feature >= 0:
+                x = drawn.iloc[:, feature].to_numpy()
+                below = x <= threshold
+                row.update(
+                    parameter=drawn.columns[feature].removeprefix(PARAMETER_PREFIX),
+                    threshold=threshold,
+                    p_lowers_below=float(lowers[below].mean()),
+                    p_lowers_above=float(lowers[~below].mean()),
+                    worlds_below=int(below.sum()),
+                    worlds_above=int((~below).sum()),
+                )
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

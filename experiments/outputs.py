@@ -61,3 +61,8 @@ OBSERVED: tuple[ObservedOutput, ...] = (
     ObservedOutput("twice_assisted", BY_KEY["T2 twice-assisted cases"]),
 )
 OBSERVED_BY_COLUMN = {o.column: o for o in OBSERVED}
+
+#: Prefix of the headline columns holding the value each run used of every uncertain parameter
+#: (``"param: survivor.hr_monitored"``): what the run assumed, for analysts and for finding
+#: what would change an answer (:func:`experiments.compare.flips`).
+PARAMETER_PREFIX = "param: "

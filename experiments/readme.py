@@ -18,7 +18,7 @@ import pandas as pd
 
 import sim
 from calibration.spec import load_targets
-from experiments.compare import Comparison, comparison, decisions
+from experiments.compare import Comparison, comparison, decisions, flips
 from experiments.defaults import REPLICATES
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
 from experiments.runs import model_fingerprint
@@ -110,6 +110,8 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
         "the policy "
         f"lowers {MAIN_MONTHS}-month re-trafficking against baseline; P(best): the share in which "
         "it is the lowest of the scenarios compared; ± is the Monte Carlo error.",
+        "",
+        _flip_sentence(flips(head, "baseline", order=policies)),
     ]
     short = table.loc[(SHORT_PERMITS, change)]
     policy = sim.Params().policy
@@ -134,6 +136,27 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
         "failed only because every trafficker who could have taken them was at capacity.",
     ]
     return "\n".join(lines)
+
+
+def _flip_sentence(table: pd.DataFrame) -> str:
+    """What would change each headline answer, in words, from :func:`flips`."""
+    parts = []
+    for row in table.itertuples():
+        if not row.parameter:
+            parts.append(
+                f"{row.scenario} lowers it in {row.p_lowers:.0%} of the {row.worlds} worlds"
+            )
+            continue
+        parts.append(
+            f"{row.scenario} lowers it in {row.p_lowers_below:.0%} of the "
+            f"{int(row.worlds_below)} worlds with `{row.parameter}` at most {row.threshold:.3g} "
+            f"and in {row.p_lowers_above:.0%} of the {int(row.worlds_above)} above it"
+        )
+    return (
+        "What would change the answer (the parameter that best splits each policy's worlds, "
+        f"a one-split decision tree over the replicates' draws; with {table['worlds'].iloc[0]} "
+        "worlds a lead, not a finding): " + "; ".join(parts) + "."
+    )
 
 
 def _permit_terms(result: Comparison, policy: Any) -> str:

@@ -10,13 +10,14 @@ workers import before their first task.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 import sim
-from experiments.outputs import MAIN_MONTHS, OBSERVED, RETRAFFICKED
+from experiments.outputs import MAIN_MONTHS, OBSERVED, PARAMETER_PREFIX, RETRAFFICKED
 from sim import observation, outcomes
 from sim.people import AGE_OF_MAJORITY
 from sim.states import Route
@@ -39,6 +40,14 @@ class Task:
     #: Hash of everything that makes this run what it is (model code, scenario, replicate,
     #: seed, parameters, posterior), recorded in its folder so a reused run is verified.
     settings: str = ""
+
+
+@functools.cache
+def uncertain_names() -> tuple[str, ...]:
+    """Every uncertain parameter (marked so where it is declared), in declaration order."""
+    from sim.parameters import parameter_table
+
+    return tuple(row["name"] for row in parameter_table() if row["uncertain"])
 
 
 def replicate_seed(seed: int, replicate: int) -> int:
@@ -72,6 +81,10 @@ def run_task(task: Task) -> dict[str, pd.DataFrame]:
     result = sim.run(task.params, seed=task.seed)
     tables = summarise(result)
     tables["headline"].insert(0, "draw", task.draw)
+    used = task.params.to_flat()
+    tables["headline"] = tables["headline"].assign(
+        **{f"{PARAMETER_PREFIX}{name}": float(used[name]) for name in uncertain_names()}
+    )
     for frame in tables.values():
         frame.insert(0, "replicate", task.replicate)
         frame.insert(0, "scenario", task.scenario)

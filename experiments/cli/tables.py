@@ -72,6 +72,7 @@ def print_comparison(result: Any) -> None:
     _print_true(names, cell)
     _print_effects(names, result.reference, summary, cell)
     _print_decisions(result.decisions, result.reference, result.store.read_manifest() or {})
+    _print_flips(result.flips, result.reference)
     _print_observed(names, cell)
     _print_subgroups(names, result.reference, result.subgroups)
     console.print(
@@ -123,6 +124,37 @@ def _print_decisions(decisions: Any, ref: str, manifest: dict[str, Any]) -> None
             "-" if row.scenario == ref else f"{averted} +- {row.averted_mc_error:.0f}",
         )
     console.print(table)
+
+
+def _print_flips(flips: Any, ref: str) -> None:
+    if flips.empty:
+        return
+    table = Table(
+        title=f"What would change the answer: the parameter that best splits the worlds where "
+        f"a policy lowers {MAIN_MONTHS}-month re-trafficking against {ref} from those where it "
+        "does not (a one-split decision tree over the replicates' draws)"
+    )
+    for col in ("scenario", "lowers it in", "parameter", "when at most the threshold", "above"):
+        table.add_column(col, overflow="fold")
+    for row in flips.itertuples():
+        lowers = f"{row.p_lowers:.0%} of {row.worlds} worlds"
+        if not row.parameter:
+            why = "none: no world flips" if row.p_lowers in (0, 1) else "no parameter recorded"
+            table.add_row(row.scenario, lowers, why, "", "")
+            continue
+        table.add_row(
+            row.scenario,
+            lowers,
+            row.parameter,
+            f"<= {row.threshold:.3g}: lowers it in {row.p_lowers_below:.0%} of {row.worlds_below}",
+            f"> {row.threshold:.3g}: {row.p_lowers_above:.0%} of {row.worlds_above}",
+        )
+    console.print(table)
+    console.print(
+        f"Each split rests on {int(flips['worlds'].iloc[0])} worlds: a lead to examine, not a "
+        "finding; more replicates (--replicates) sharpen it.",
+        soft_wrap=True,
+    )
 
 
 def _print_effects(names: list[str], ref: str, summary: Any, cell: Cell) -> None:

@@ -69,3 +69,33 @@ def test_decisions_on_a_hand_built_table():
     q = (4 * 1.0 + 0.5) / 5
     assert table.loc["b", "p_lowers_mc_error"] == np.sqrt(q * (1 - q) / 4) > 0
     assert (table["replicates"] == 4).all()
+
+
+def test_the_flip_table_finds_a_planted_threshold():
+    import numpy as np
+    import pandas as pd
+
+    from experiments.compare import flips
+    from experiments.outputs import MAIN_MONTHS, PARAMETER_PREFIX, RETRAFFICKED
+
+    column = RETRAFFICKED[MAIN_MONTHS].column
+    rng = np.random.default_rng(4)
+    worlds = 60
+    hazard = rng.uniform(0, 1, worlds)  # the planted parameter
+    noise = rng.uniform(0, 1, worlds)  # a parameter that changes nothing
+    base = rng.uniform(0.1, 0.3, worlds)
+    rows = []
+    for k in range(worlds):
+        params = {f"{PARAMETER_PREFIX}hazard": hazard[k], f"{PARAMETER_PREFIX}noise": noise[k]}
+        effect = -0.02 if hazard[k] < 0.3 else 0.01  # lowers re-trafficking only below 0.3
+        rows.append({"scenario": "base", "replicate": k, column: base[k], **params})
+        rows.append({"scenario": "policy", "replicate": k, column: base[k] + effect, **params})
+        rows.append({"scenario": "always", "replicate": k, column: base[k] - 0.01, **params})
+    table = flips(pd.DataFrame(rows), "base", ["base", "policy", "always"]).set_index("scenario")
+    row = table.loc["policy"]
+    assert row["parameter"] == "hazard"
+    below = hazard[hazard <= row["threshold"]].max()
+    above = hazard[hazard > row["threshold"]].min()
+    assert below < 0.3 <= above  # the split falls between the worlds either side of 0.3
+    assert row["p_lowers_below"] == 1.0 and row["p_lowers_above"] == 0.0
+    assert table.loc["always", "parameter"] == "" and table.loc["always", "p_lowers"] == 1.0
