@@ -82,9 +82,8 @@ def run_task(task: Task) -> dict[str, pd.DataFrame]:
     tables = summarise(result)
     tables["headline"].insert(0, "draw", task.draw)
     used = task.params.to_flat()
-    tables["headline"] = tables["headline"].assign(
-        **{f"{PARAMETER_PREFIX}{name}": float(used[name]) for name in uncertain_names()}
-    )
+    values = {f"{PARAMETER_PREFIX}{name}": float(used[name]) for name in uncertain_names()}
+    tables["headline"] = pd.concat([tables["headline"], pd.DataFrame([values])], axis=1)
     for frame in tables.values():
         frame.insert(0, "replicate", task.replicate)
         frame.insert(0, "scenario", task.scenario)
