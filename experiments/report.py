@@ -51,6 +51,7 @@ def build(experiment: Experiment, store: ResultsStore) -> str:
     parts = [
         *_header(experiment, manifest),
         "<h2>Findings</h2>",
+        *_decisions(experiment, store),
         *_figures(figures, store.root / "figures"),
         *_scenarios(manifest),
         *_assumptions(),
@@ -66,6 +67,39 @@ def build(experiment: Experiment, store: ResultsStore) -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _decisions(experiment: Experiment, store: ResultsStore) -> list[str]:
+    """Each policy's decision figures and what would change them, in plain words."""
+    from experiments.compare import decisions, flips
+    from experiments.outputs import MAIN_MONTHS
+
+    names = [s.name for s in experiment.loaded()]
+    headline = store.load("headline", names)
+    if len(names) < 2 or headline.empty:
+        return []
+    reference = names[0]
+    decided = decisions(headline, reference, order=names).set_index("scenario")
+    flipped = flips(headline, reference, order=names).set_index("scenario")
+    items = []
+    for name in names[1:]:
+        d, f = decided.loc[name], flipped.loc[name]
+        text = (
+            f"{name} lowers {MAIN_MONTHS}-month re-trafficking against {reference} in "
+            f"{d['p_lowers']:.0%} of {int(d['replicates'])} plausible worlds (Monte Carlo error "
+            f"{d['p_lowers_mc_error']:.0%}) and is the best of the {len(names)} compared in "
+            f"{d['p_best']:.0%}; it averts {d['averted_per_1000']:.0f} cases per 1,000 survivors "
+            f"(95% of worlds: {d['averted_lower']:.0f} to {d['averted_upper']:.0f})."
+        )
+        if f["parameter"]:
+            text += (
+                f" What would change this: with {f['parameter']} at most {f['threshold']:.3g} it "
+                f"lowers re-trafficking in {f['p_lowers_below']:.0%} of {int(f['worlds_below'])} "
+                f"worlds, above it in {f['p_lowers_above']:.0%} of {int(f['worlds_above'])} (a "
+                "lead from a one-split decision tree, not a finding)."
+            )
+        items.append(f"<li>{_e(text)}</li>")
+    return ["<h3>Decisions</h3>", "<ul>", *items, "</ul>"]
 
 
 def _e(text: object) -> str:

@@ -48,3 +48,31 @@ def test_the_readme_counts_of_priors_are_the_priors_file():
     assert f"every parameter marked uncertain ({len(priors)})" in text
     assert f"{fitted} are fitted; the other {len(priors) - fitted} (`calibrate = false`)" in text
     assert re.search(rf"varies all {len(priors)} uncertain parameters", text)
+
+
+def test_the_screening_page_states_counts_its_own_table_holds():
+    import re
+
+    from calibration.spec import load_priors
+
+    text = (ROOT / "docs" / "screening.md").read_text(encoding="utf-8")
+    informed, total = map(int, re.search(r"\*\*(\d+) of (\d+)\*\* uncertain", text).groups())
+    checked = int(re.search(r"\*\*(\d+)\*\* move only checked", text)[1])
+    silent = int(re.search(r"\*\*(\d+)\*\* move no target", text)[1])
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert total == len(load_priors()) == informed + checked + silent
+    assert len(rows) == informed + checked
+    listed = text[text.index("Parameters that move no target") :]
+    assert listed.count("`") == 2 * silent
+
+
+def test_the_readme_names_as_uninformed_only_parameters_the_screening_found_so():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sentence = readme[readme.index("most uncertain\n  parameters move no target") :]
+    sentence = sentence[: sentence.index("which is")]
+    named = re.findall(r"`([a-z_]+\.[a-z_0-9]+)`", sentence)
+    page = (ROOT / "docs" / "screening.md").read_text(encoding="utf-8")
+    silent = page[page.index("Parameters that move no target") :]
+    assert len(named) == 3 and all(f"`{name}`" in silent for name in named)

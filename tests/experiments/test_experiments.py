@@ -64,6 +64,10 @@ def test_report_embeds_every_figure_and_caption(results, name):
         "every reference is embedded: the report needs no other file"
     )
     assert "Limitations" in text and "Assumptions" in text and "git revision" in text
+    scenarios = result.experiment.scenarios
+    if len(scenarios) > 1:
+        assert "<h3>Decisions</h3>" in text
+        assert text.count("plausible worlds") == len(scenarios) - 1
 
 
 def test_rerunning_reuses_stored_results(results):
