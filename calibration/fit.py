@@ -2,9 +2,10 @@
 
 The simulator runs the model on an IOM-like cohort (survivors arriving over ten years), turns
 its event log into what a case database records (:mod:`sim.observation`), and returns the
-fitted statistics. The distance is the Euclidean distance of the statistics standardised by
-each target's standard error. pyabc keeps its history in SQLite under
-``results/calibration/<name>/history.db``.
+fitted statistics. The distance scales each statistic adaptively and each generation proposes
+from one beta distribution per parameter fitted to the last one's particles
+(:mod:`calibration.abc`). pyabc keeps its history in SQLite under
+``results/calibration/<name>/history.db``; a stopped fit continues from it (``resume``).
 
 Reproducibility: with one worker (``SingleCoreSampler``) a seed fixes the whole fit. pyabc's
 multicore sampler reseeds its worker processes from the operating system, so parallel fits
@@ -13,10 +14,7 @@ are not bit-reproducible; runs that use a posterior are, because they read the s
 
 from __future__ import annotations
 
-import logging
-import re
 import shutil
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,15 +25,16 @@ import numpy as np
 import pandas as pd
 
 import sim
+from calibration.abc import key, run_abc
 from calibration.posterior import (
     POSTERIOR_DIR,
     effective_sample_size,
     trustworthy,
     write_posterior,
 )
-from calibration.spec import Prior, Target, load_priors, load_targets
-from sim.executors import backend
+from calibration.spec import Prior, SpecError, Target, load_priors, load_targets
 from sim.observation import observed_statistics
+from sim.parameters import ParameterError
 from sim.statistics import BY_KEY, by_key
 
 #: Value given to a fitted statistic a run cannot compute because nobody qualifies (no
@@ -53,20 +52,32 @@ class FitSettings:
     population: int
     generations: int
     min_epsilon: float = 0.0
-    max_simulations: int = 1_000_000
+    #: The fit stops after the generation that brings the simulations to this many (None: no
+    #: budget).
+    max_simulations: int | None = None
+    #: The fit stops when a generation accepts fewer than this share of its simulations: the
+    #: generation that would fall below it is abandoned once it has simulated
+    #: ``population / min_acceptance_rate`` particles, and the one before it is the posterior.
+    min_acceptance_rate: float = 0.0
+    #: The fit stops after the first generation that ends past this many minutes (0: no limit).
+    max_minutes: float = 0.0
 
 
 SETTINGS = {
     # minutes on 2 cores: a small cohort and a few small generations (tests, demos)
     "quick": FitSettings(survivors=2000, months=120, population=40, generations=3),
-    # the shipped posterior: the IOM-sized cohort
-    "full": FitSettings(survivors=14000, months=120, population=150, generations=4),
+    # the shipped posterior: the IOM-sized cohort, 500 particles, until the acceptance rate
+    # stalls below 10% or 10,000 simulations are done (issue 12's floor for a fit worth
+    # shipping); a generation at a 10% acceptance rate is 5,000 simulations.
+    "full": FitSettings(
+        survivors=14000,
+        months=120,
+        population=500,
+        generations=30,
+        max_simulations=10_000,
+        min_acceptance_rate=0.1,
+    ),
 }
-
-
-def key(parameter: str) -> str:
-    """pyabc-safe name of a dotted parameter."""
-    return parameter.replace(".", "__")
 
 
 @dataclass
@@ -105,20 +116,19 @@ class Simulator:
         unknown = [t.key for t in self.targets if t.key not in BY_KEY]
         if unknown:
             raise KeyError(f"bug: targets name undeclared statistics: {', '.join(unknown)}.")
-        params = sim.Params().with_overrides({**self.base, **overrides})
+        try:
+            params = sim.Params().with_overrides({**self.base, **overrides})
+        except ParameterError:
+            # A particle that breaks a constraint between parameters (two shares summing above
+            # 1) is rejected: the prior is the product of the marginal priors truncated to valid
+            # parameter sets, as a comparison's prior draws are (prior_draw_for).
+            return {t.key: NOBODY_QUALIFIED for t in self.targets}
         stats = observed_statistics(sim.run(params, seed=seed))
         values = by_key(stats)
         return {
             t.key: float(values[t.key]) if np.isfinite(values[t.key]) else NOBODY_QUALIFIED
             for t in self.targets
         }
-
-
-def pyabc_prior(priors: list[Prior]) -> Any:
-    """The pyabc Distribution: each parameter's prior quantile, uniform on (0, 1)."""
-    import pyabc
-
-    return pyabc.Distribution(**{key(p.parameter): pyabc.RV("uniform", 0.0, 1.0) for p in priors})
 
 
 def base_overrides(settings: FitSettings) -> dict[str, Any]:
@@ -159,50 +169,52 @@ def calibrate(
     workers: int | None = None,
     scheduler: str | None = None,
     observed: dict[str, float] | None = None,
+    priors: list[Prior] | None = None,
+    targets: list[Target] | None = None,
     results_dir: Path = Path("results/calibration"),
     install: bool = False,
     on_generation: Callable[[str], None] | None = None,
+    resume: bool = False,
 ) -> FitResult:
     """Run ABC-SMC and write the posterior.
 
     Args:
-        name: Name of the fit; files go to ``results/calibration/<name>/``.
+        name: Name of the fit; files go to ``<results_dir>/<name>/``.
         mode: ``"quick"`` or ``"full"`` (see :data:`SETTINGS`), unless ``settings`` is given.
         settings: Explicit fit size.
         seed: Seed of pyabc's sampling and of every simulation seed it draws.
         workers: Local processes (1 = single-core, reproducible); default all cores.
         scheduler: Dask scheduler address for pyabc's ``DaskDistributedSampler``.
-        observed: Statistics to fit instead of the targets' values (recovery tests).
+        observed: Statistics to fit instead of the targets' values (recovery, coverage).
+        priors: The parameters to fit (default: ``calibrate = true``); others stay at defaults.
+        targets: The targets to fit (default: ``fit = true`` in the targets file).
         results_dir: Where fits are written.
-        install: Also copy the posterior to ``calibration/posterior/<name>.parquet`` so runs
-            can use it by name; refused (``FitResult.installed`` False) when its effective
-            sample size is below half the population.
-        on_generation: Receives one line per generation (epsilon, acceptance rate, time).
+        install: Also copy the posterior to ``calibration/posterior/<name>.parquet``; refused
+            (``FitResult.installed`` False) below an effective sample size of half the
+            population.
+        on_generation: Receives one progress line per generation.
+        resume: Continue the fit in ``results_dir/name/history.db`` from its last finished
+            generation (:class:`SpecError` without one); ``generations`` and the simulation
+            budget count what it already did.
     """
     fit = settings or SETTINGS[mode]
-    targets = [t for t in load_targets() if t.fit]
-    priors = load_priors(calibrated_only=True)
-    folder = results_dir / name
-    folder.mkdir(parents=True, exist_ok=True)
-    history_path = _fresh_history(folder)
+    targets = targets or [t for t in load_targets() if t.fit]
+    priors = priors or load_priors(calibrated_only=True)
+    history_path = _history(results_dir / name, resume)
     simulator = Simulator(targets, base_overrides(fit), priors)
-    sampler, client = _sampler(workers, scheduler)
-    try:
-        history, seconds = _run_abc(
-            simulator, fit, sampler, seed, history_path, observed, on_generation
-        )
-    finally:
-        if client is not None:
-            client.close()
+    history, seconds, sampler = run_abc(
+        simulator, fit, (workers, scheduler), seed, history_path, observed, on_generation, resume
+    )
     posterior = _posterior(history, simulator)
     meta = _meta(name, mode if settings is None else "custom", seed, fit, history, seconds)
-    meta.update(sampler=type(sampler).__name__, effective_sample_size=_ess(posterior))
-    path = folder / "posterior.parquet"
+    meta.update(fitted=[p.parameter for p in priors], targets=[t.key for t in targets])
+    meta.update(sampler=sampler, effective_sample_size=_ess(posterior), resumed=resume)
+    path = history_path.with_name("posterior.parquet")
     write_posterior(posterior, path, meta)
-    installed = install and _install(posterior, path, name)
     return FitResult(
         name, posterior, path, history_path, meta["simulations"], meta["final_epsilon"],
-        meta["generations"], seconds, meta["effective_sample_size"], installed=installed,
+        meta["generations"], seconds, meta["effective_sample_size"],
+        installed=install and _install(posterior, path, name),
     )  # fmt: skip
 
 
@@ -234,10 +246,26 @@ def _meta(
         "survivors": fit.survivors,
         "months": fit.months,
         "population": fit.population,
-        "targets": [t.key for t in load_targets() if t.fit],
+        "max_generations": fit.generations,
+        "max_simulations": fit.max_simulations,
+        "min_acceptance_rate": fit.min_acceptance_rate,
+        "distance": "Euclidean, adaptive median-absolute-deviation scales (pyabc)",
         "date": datetime.now(UTC).isoformat(),
         "sim_version": sim.__version__,
     }
+
+
+def _history(folder: Path, resume: bool) -> Path:
+    """The fit's SQLite history: the one to continue, or a fresh one (the old one kept)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not resume:
+        return _fresh_history(folder)
+    history_path = folder / "history.db"
+    if not history_path.is_file():
+        raise SpecError(
+            f"--resume: no fit to continue in {history_path} (run it without --resume first)."
+        )
+    return history_path
 
 
 def _fresh_history(folder: Path) -> Path:
@@ -249,68 +277,6 @@ def _fresh_history(folder: Path) -> Path:
     return history_path
 
 
-def _sampler(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
-    """Pyabc's sampler for the chosen backend (:func:`sim.executors.backend`), and any client."""
-    from pyabc.sampler import (
-        DaskDistributedSampler,
-        MulticoreEvalParallelSampler,
-        SingleCoreSampler,
-    )
-
-    kind, n = backend(workers, scheduler)
-    if kind == "dask":
-        from sim.executors import connect
-
-        client = connect(scheduler)
-        return DaskDistributedSampler(dask_client=client), client
-    if kind == "serial":
-        return SingleCoreSampler(), None
-    return MulticoreEvalParallelSampler(n_procs=n), None
-
-
-def _run_abc(
-    simulator: Simulator,
-    fit: FitSettings,
-    sampler: Any,
-    seed: int,
-    history_path: Path,
-    observed: dict[str, float] | None,
-    on_generation: Callable[[str], None] | None,
-) -> tuple[Any, float]:
-    """Run ABC-SMC; returns pyabc's history and the seconds it took."""
-    import pyabc
-
-    abc = pyabc.ABCSMC(
-        simulator,
-        pyabc_prior(simulator.priors),
-        pyabc.PNormDistance(p=2, fixed_weights={t.key: 1.0 / t.se for t in simulator.targets}),
-        population_size=fit.population,
-        sampler=sampler,
-    )
-    data = observed or {t.key: t.value for t in simulator.targets}
-    np.random.seed(seed)  # noqa: NPY002 - pyabc samples from the legacy global RNG
-    abc.new(f"sqlite:///{history_path.resolve()}", data)
-    handler = _GenerationLog(on_generation, fit.generations, fit.population)
-    logger = logging.getLogger("ABC")
-    own_handlers = logger.handlers[:]  # pyabc's own stderr handler: replaced while we run
-    for h in own_handlers:
-        logger.removeHandler(h)
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    start = time.perf_counter()
-    try:
-        history = abc.run(
-            minimum_epsilon=fit.min_epsilon,
-            max_nr_populations=fit.generations,
-            max_total_nr_simulations=fit.max_simulations,
-        )
-    finally:
-        logger.removeHandler(handler)
-        for h in own_handlers:
-            logger.addHandler(h)
-    return history, time.perf_counter() - start
-
-
 def _posterior(history: Any, simulator: Simulator) -> pd.DataFrame:
     """The final generation's particles as parameter values with normalised weights."""
     frame, w = history.get_distribution(m=0, t=history.max_t)
@@ -318,49 +284,3 @@ def _posterior(history: Any, simulator: Simulator) -> pd.DataFrame:
     posterior = posterior[[p.parameter for p in simulator.priors]]
     posterior["weight"] = w / w.sum()
     return posterior
-
-
-class _GenerationLog(logging.Handler):
-    """Turns pyabc's per-generation log lines into one progress line per generation.
-
-    ``generation 2 of at most 4: epsilon 39.9, acceptance rate 39% (40 of 102), effective
-    sample size 6.0 of 40, 68 s so far, at most about 30 s left``. Lines of another form (a
-    pyabc version that words them differently, the stopping reason) pass through as they are.
-    """
-
-    _EPSILON = re.compile(r"^t: (\d+), eps: ([-+\d.e]+)")
-    _ACCEPTED = re.compile(r"^Accepted: (\d+) / (\d+) = ([-+\d.e]+), ESS: ([-+\d.e]+)")
-
-    def __init__(
-        self, sink: Callable[[str], None] | None, generations: int = 0, population: int = 0
-    ) -> None:
-        super().__init__(level=logging.INFO)
-        self.sink = sink
-        self.generations, self.population = generations, population
-        self.start = time.perf_counter()
-        self.epsilon: dict[int, float] = {}
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if self.sink is None:
-            return
-        message = record.getMessage()
-        epsilon, accepted = self._EPSILON.match(message), self._ACCEPTED.match(message)
-        if epsilon:
-            self.epsilon[int(epsilon[1])] = float(epsilon[2].rstrip("."))
-        elif accepted and self.epsilon:
-            self.sink(self.line(max(self.epsilon), accepted))
-        elif message.startswith(("Stop", "Calibration")) or (accepted and not self.epsilon):
-            self.sink(f"[{time.perf_counter() - self.start:7.1f} s] {message}")
-
-    def line(self, t: int, accepted: re.Match[str]) -> str:
-        """The progress line of generation ``t`` (0-based) once its particles are accepted."""
-        elapsed = time.perf_counter() - self.start
-        done, total = t + 1, self.generations
-        left = elapsed / done * (total - done) if total else float("nan")
-        rate = float(accepted[3])
-        return (
-            f"generation {done} of at most {total}: epsilon {self.epsilon[t]:.3g}, acceptance "
-            f"rate {rate:.0%} ({accepted[1]} of {accepted[2]}), effective sample size "
-            f"{float(accepted[4].rstrip('.')):.1f} of {self.population}, {elapsed:.0f} s so "
-            f"far, at most about {left:.0f} s left"
-        )

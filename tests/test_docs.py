@@ -76,3 +76,16 @@ def test_the_readme_names_as_uninformed_only_parameters_the_screening_found_so()
     page = (ROOT / "docs" / "screening.md").read_text(encoding="utf-8")
     silent = page[page.index("Parameters that move no target") :]
     assert len(named) == 3 and all(f"`{name}`" in silent for name in named)
+
+
+def test_exactly_the_parameters_the_screening_finds_moving_a_fitted_target_are_fitted():
+    """Issue 12: every parameter that moves a target is fitted; the rest are varied."""
+    from calibration.spec import load_priors
+
+    text = (ROOT / "docs" / "screening.md").read_text(encoding="utf-8")
+    rows = [line.strip("|").split(" | ") for line in text.splitlines() if line.startswith("| `")]
+    moving = {cells[0].strip(" `") for cells in rows if cells[2].strip() != "-"}
+    column = {cells[0].strip(" `"): cells[1].strip() == "yes" for cells in rows}
+    fitted = {p.parameter for p in load_priors() if p.calibrate}
+    assert fitted == moving
+    assert {name for name, yes in column.items() if yes} == fitted & set(column)

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from calibration import fit as fitting
+from calibration.abc import GenerationLog
 from calibration.checks import identifiability, predictive_p_value, reproduced
 from calibration.fit import FitSettings, calibrate
 from calibration.posterior import effective_sample_size, read_posterior, trustworthy
@@ -66,7 +67,7 @@ def fake_fit(monkeypatch, weights):
         def get_all_populations(self):
             return pd.DataFrame({"epsilon": [2.0, 1.5]})
 
-    monkeypatch.setattr(fitting, "_run_abc", lambda *args: (History(), 1.0))
+    monkeypatch.setattr(fitting, "run_abc", lambda *args: (History(), 1.0, "SingleCoreSampler"))
     monkeypatch.setattr(fitting, "_posterior", lambda history, sim: posterior(weights))
 
 
@@ -101,7 +102,7 @@ def test_the_command_line_says_why_it_did_not_install(tmp_path, monkeypatch):
 
 def test_progress_names_generation_epsilon_acceptance_effective_size_and_time_left():
     lines = []
-    handler = fitting._GenerationLog(lines.append, generations=4, population=40)
+    handler = GenerationLog(lines.append, generations=4, population=40)
     for message in (
         "t: 0, eps: 8.51060403e+01.",
         "Accepted: 40 / 68 = 5.8824e-01, ESS: 4.0000e+01.",
