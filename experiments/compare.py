@@ -53,18 +53,60 @@ class Comparison:
 def compare(scenarios: Sequence[str | Path | Scenario], **options: Any) -> pd.DataFrame:
     """Compare scenarios against the first one; returns the tidy summary table.
 
-    Example: ``compare(["baseline", "residency"], replicates=10)``. The options are those of
+    Example, in a script (worker processes re-run a script when they start, so the call
+    needs the guard; a notebook does not)::
+
+        if __name__ == "__main__":
+            table = compare(["baseline", "residency"], replicates=10)
+
+    The options are those of
     :func:`experiments.runs.run_scenarios` (replicates, seed, survivors, months, workers,
     scheduler, output, posterior, on_progress); :func:`comparison` gives the full result.
     """
     return comparison(scenarios, **options).summary
 
 
-def comparison(scenarios: Sequence[str | Path | Scenario], **kwargs: Any) -> Comparison:
-    """Run or reuse the runs, then summarise them against the first scenario."""
+def comparison(
+    scenarios: Sequence[str | Path | Scenario], reference: str | None = None, **kwargs: Any
+) -> Comparison:
+    """Run or reuse the runs, summarise them against the reference, write the tables.
+
+    Args:
+        scenarios: Scenario names, files or objects.
+        reference: The scenario every other is compared with (default: the first). It changes
+            no run, only the summary.
+        **kwargs: The options of :func:`experiments.runs.run_scenarios`.
+
+    The analyst tables (CSV and a workbook, :mod:`experiments.exports`) go into the results
+    folder beside the runs.
+    """
     loaded, store, ran, reused = run_scenarios(scenarios, **kwargs)
     names = [s.name for s in loaded]
-    replicates = kwargs.get("replicates", REPLICATES)
+    if reference is not None and reference not in names:
+        raise ValueError(
+            f"reference: {reference!r} is not one of the scenarios compared ({', '.join(names)})."
+        )
+    if reference is not None:
+        loaded = sorted(loaded, key=lambda s: s.name != reference)  # stable: the rest in order
+    result = summarised(
+        loaded, store, kwargs.get("replicates", REPLICATES), kwargs.get("seed", SEED), ran, reused
+    )
+    from experiments.exports import write_tables
+
+    write_tables(result, store.root)
+    return result
+
+
+def summarised(
+    loaded: list[Scenario],
+    store: ResultsStore,
+    replicates: int,
+    seed: int = SEED,
+    ran: int = 0,
+    reused: int = 0,
+) -> Comparison:
+    """The comparison of the first ``replicates`` stored runs of ``loaded``, against the first."""
+    names = [s.name for s in loaded]
     headline = store.load("headline", names)
     headline = headline[headline["replicate"] < replicates]
     subgroups = store.load("subgroups", names)
@@ -73,7 +115,7 @@ def comparison(scenarios: Sequence[str | Path | Scenario], **kwargs: Any) -> Com
         scenarios=loaded,
         store=store,
         reference=names[0],
-        summary=summarise(headline, names[0], order=names, seed=kwargs.get("seed", SEED)),
+        summary=summarise(headline, names[0], order=names, seed=seed),
         subgroups=summarise_subgroups(subgroups, names[0], order=names),
         ran=ran,
         reused=reused,
@@ -108,7 +150,8 @@ def decisions(
         per_1000=headline["retrafficking_events"] / headline["survivors"] * 1000
     ).pivot(index="replicate", columns="scenario", values="per_1000")[order]
     lowest = wide.to_numpy() == wide.min(axis=1).to_numpy()[:, None]
-    share_best = lowest / lowest.sum(axis=1, keepdims=True)
+    ties = lowest.sum(axis=1, keepdims=True)  # 0 in a world where the measure is undefined
+    share_best = np.divide(lowest, ties, out=np.zeros(lowest.shape), where=ties > 0)
     n = len(wide)
     rows = []
     for i, name in enumerate(order):
@@ -263,6 +306,8 @@ def summarise(
         add(scenario, "cases_averted_per_1000", -c, "events per 1,000 survivors")
         add(scenario, "service_months_per_survivor", mine["service_months_per_survivor"], "months")
         extra = cost.loc[cost["scenario"] == scenario, "diff"].to_numpy()
+        per_survivor = extra / mine["survivors"].to_numpy()
+        add(scenario, "extra_service_months_per_survivor", per_survivor, "months (vs reference)")
         averted_total = -c * mine["survivors"].to_numpy() / 1000
         rows.append(
             {

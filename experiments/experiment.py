@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from experiments.compare import summarised
 from experiments.defaults import SEED
+from experiments.exports import write_tables
 from experiments.figures import Figure, draw, figure_index
 from experiments.registry import Experiment, get
 from experiments.runs import run_scenarios
@@ -47,9 +49,10 @@ def run_experiment(
     """
     experiment = get(name)
     scenarios = experiment.loaded()
+    replicates = replicates or experiment.replicates
     _, store, ran, reused = run_scenarios(
         scenarios,
-        replicates=replicates or experiment.replicates,
+        replicates=replicates,
         seed=seed,
         survivors=survivors or experiment.survivors,
         months=months or experiment.months,
@@ -63,6 +66,7 @@ def run_experiment(
         on_notice=on_notice,
     )
     figures = draw_figures(experiment, store)
+    write_tables(summarised(scenarios, store, replicates, seed), store.root)
     return ExperimentResult(experiment, store, figures, ran, reused)
 
 

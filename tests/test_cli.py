@@ -114,6 +114,24 @@ def test_compare_prints_tables_and_reuses_results(tmp_path):
     assert "Who benefits" in first.output and "(4 runs made, 0 reused)" in first.output
     again = invoke(*args)
     assert "(0 runs made, 4 reused)" in again.output
+    # few replicates are said to be few; the tables for analysts are named
+    assert "notice: only 2 replicates per scenario" in first.output
+    assert "summary.csv" in first.output and (tmp_path / "comparison.xlsx").is_file()
+    # another reference reuses every run and compares against it
+    other = invoke(*args, "--reference", "longer_monitoring")
+    assert other.exit_code == 0, other.output
+    assert "(0 runs made, 4 reused)" in other.output
+    assert "Effect against longer_monitoring" in other.output
+    effects = pd.read_csv(tmp_path / "effects.csv")
+    assert set(effects["scenario"]) == {"baseline"}
+    assert set(effects["reference"]) == {"longer_monitoring"}
+
+
+def test_a_reference_that_is_not_compared_is_bad_input(tmp_path):
+    result = invoke("compare", "baseline", "residency", "--reference", "safe_migration")
+    assert result.exit_code == 2
+    assert "--reference: 'safe_migration' is not one of the scenarios compared" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_compare_needs_two_scenarios():
@@ -199,3 +217,55 @@ def test_ctrl_c_keeps_finished_runs_and_stops_every_worker_without_a_traceback(t
     while left() and time.time() < deadline:
         time.sleep(0.2)
     assert not left(), f"processes left running: {left()}"
+
+
+def _options(command, path=()):
+    import click
+
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _options(sub, (*path, name))
+        return
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name != "help":
+            yield " ".join(path), param
+
+
+def test_every_option_shows_its_default_in_help():
+    """Issue 13: a default said in words ("all cores") or the value itself, never hidden."""
+    import typer
+
+    missing = []
+    for where, option in _options(typer.main.get_command(app)):
+        shown = option.show_default
+        said = isinstance(shown, str) and shown.strip()
+        valued = option.default is not None and shown is not False
+        if not (said or valued or (option.is_flag and option.default is not None)):
+            missing.append(f"{where} {option.opts[0]}")
+    assert not missing, missing
+
+
+def test_a_default_in_words_is_printed_not_eaten_as_markup():
+    result = CliRunner().invoke(
+        app, ["compare", "--help"], env={"COLUMNS": "200"}, terminal_width=200
+    )
+    assert result.exit_code == 0
+    assert "[default: (cohort.n_survivors)]" in result.output
+    assert "[default: (all cores)]" in result.output
+    assert "[default: 20]" in result.output
+
+
+def test_scenarios_list_counts_the_levers_show_lists():
+    import re
+
+    from scenarios.loader import available, load
+
+    known = set(names())
+    listing = CliRunner().invoke(app, ["scenarios", "list"])
+    text = " ".join(listing.output.split())
+    for name in available():
+        count = len(load(name).overrides)
+        assert re.search(rf"{name} .*? {count} ", text), (name, count)
+        shown = CliRunner().invoke(app, ["scenarios", "show", name])
+        listed = set(re.findall(r"[a-z_]+\.[a-z_0-9]+", shown.output)) & known
+        assert listed == set(load(name).overrides), name

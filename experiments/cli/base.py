@@ -29,6 +29,7 @@ from typing import Annotated, Any
 import click
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
@@ -39,6 +40,46 @@ __all__ = ["InputError", "app", "boundary", "console", "errors"]
 
 console = Console(markup=False, highlight=False)
 errors = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+
+
+#: Options several commands share, declared once.
+WorkersOption = Annotated[
+    int | None, typer.Option(help="Local worker processes.", min=1, show_default="all cores")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.", show_default="none: local"),
+]
+
+
+def show(table: Table) -> None:
+    """Print a table whole at any terminal width: never a name cut short.
+
+    The first column (the scenario, parameter or target the row is about) never wraps, and
+    every other column keeps its words whole. When the table cannot fit the terminal even so,
+    each row is printed as a block of its own under the table's title, one line per column
+    (column name, then value).
+    """
+    table.columns[0].no_wrap = True
+    if (
+        console.measure(table, options=console.options.update_width(10_000)).minimum
+        <= console.width
+    ):
+        console.print(table)
+        return
+    if table.title:
+        console.print(Text(str(table.title), style="bold"))
+    headers = [str(c.header) for c in table.columns]
+    for cells in zip(*(c.cells for c in table.columns), strict=True):
+        block = Table(show_header=False, box=None, padding=(0, 1))
+        block.add_column(style="dim", ratio=1)
+        block.add_column(ratio=1)
+        for header, cell in zip(headers, cells, strict=True):
+            block.add_row(header, cell)
+        console.print(block)
+        console.print()
+
+
 #: Where the package's own files are: an OSError on one of them is a bug, not bad input.
 PACKAGE = Path(__file__).resolve().parents[2]
 
@@ -169,6 +210,18 @@ UncertaintyOption = Annotated[
         "defaults)."
     ),
 ]
+
+
+def few_replicates(replicates: int) -> None:
+    """Warn, as a notice, when a comparison rests on fewer replicates than the default."""
+    from experiments.defaults import REPLICATES
+
+    if replicates < REPLICATES:
+        notice(
+            f"only {replicates} replicate{'s' if replicates != 1 else ''} per scenario: "
+            "intervals and probabilities rest on few plausible worlds and are rough; "
+            f"use --replicates {REPLICATES} or more before acting on them."
+        )
 
 
 @contextmanager

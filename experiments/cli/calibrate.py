@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,34 +17,68 @@ from experiments.cli.base import (
     fmt_interval,
     notice,
     progress,
+    show,
     user_errors,
 )
 from sim.inputs import output_folder
 
+#: The options of ``retraffic calibrate``, declared once here so the command reads short.
+_List = Annotated[bool, typer.Option("--list", help="List the targets and priors, and stop.")]
+_Quick = Annotated[
+    bool, typer.Option("--quick/--full", help="Quick fit (minutes) or the full one.")
+]
+_Name = Annotated[str, typer.Option(help="Name of the fit (results/calibration/NAME).")]
+_Seed = Annotated[int, typer.Option(help="Seed of the fit.", min=0)]
+_Workers = Annotated[
+    int | None,
+    typer.Option(help="Local processes; 1 is reproducible.", min=1, show_default="all cores"),
+]
+_Scheduler = Annotated[
+    str | None, typer.Option(help="Dask scheduler address.", show_default="none: local")
+]
+_Population = Annotated[
+    int | None,
+    typer.Option(help="Particles per generation.", min=4, show_default="quick 40, full 500"),
+]
+_Generations = Annotated[
+    int | None,
+    typer.Option(help="Most ABC-SMC generations.", min=1, show_default="quick 3, full 30"),
+]
+_Survivors = Annotated[
+    int | None,
+    typer.Option(help="Cohort size simulated.", min=100, show_default="quick 2000, full 14000"),
+]
+_Minutes = Annotated[
+    float | None,
+    typer.Option(
+        help="Stop after a generation ends past this many minutes.", min=1, show_default="no limit"
+    ),
+]
+_Draws = Annotated[int, typer.Option(help="Posterior draws in the predictive check.", min=2)]
+_Install = Annotated[
+    bool, typer.Option(help="Copy the posterior into calibration/posterior/NAME.parquet.")
+]
+_Resume = Annotated[
+    bool,
+    typer.Option(help="Continue the fit NAME from its last finished generation (same settings)."),
+]
+
 
 @app.command("calibrate")
 def calibrate_cmd(
-    list_priors: Annotated[
-        bool, typer.Option("--list", help="List the targets and priors, and stop.")
-    ] = False,
-    quick: Annotated[
-        bool, typer.Option("--quick/--full", help="Quick fit (minutes) or the full one.")
-    ] = True,
-    name: Annotated[str, typer.Option(help="Name of the fit (results/calibration/NAME).")] = "",
-    seed: Annotated[int, typer.Option(help="Seed of the fit.", min=0)] = 1,
-    workers: Annotated[
-        int | None, typer.Option(help="Local processes; 1 is reproducible.", min=1)
-    ] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
-    population: Annotated[int | None, typer.Option(help="Particles per generation.", min=4)] = None,
-    generations: Annotated[int | None, typer.Option(help="ABC-SMC generations.", min=1)] = None,
-    survivors: Annotated[int | None, typer.Option(help="Cohort size simulated.", min=100)] = None,
-    check_draws: Annotated[
-        int, typer.Option(help="Posterior draws in the predictive check.", min=2)
-    ] = 30,
-    install: Annotated[
-        bool, typer.Option(help="Copy the posterior into calibration/posterior/NAME.parquet.")
-    ] = False,
+    list_priors: _List = False,
+    quick: _Quick = True,
+    name: _Name = "",
+    seed: _Seed = 1,
+    workers: _Workers = None,
+    scheduler: _Scheduler = None,
+    population: _Population = None,
+    generations: _Generations = None,
+    survivors: _Survivors = None,
+    max_minutes: _Minutes = None,
+    check_draws: _Draws = 30,
+    install: _Install = False,
+    resume: _Resume = False,
 ) -> None:
     """Fit the uncertain parameters to the reported rates (ABC-SMC) and check the fit."""
     from dataclasses import replace
@@ -59,7 +94,12 @@ def calibrate_cmd(
     priors = [p for p in priors if p.calibrate]
     mode = "quick" if quick else "full"
     name = name or mode
-    chosen = {"population": population, "generations": generations, "survivors": survivors}
+    chosen = {
+        "population": population,
+        "generations": generations,
+        "survivors": survivors,
+        "max_minutes": max_minutes,
+    }
     settings = replace(SETTINGS[mode], **{k: v for k, v in chosen.items() if v is not None})
     console.print(
         f"ABC-SMC '{name}': {len(priors)} parameters, {sum(t.fit for t in targets)} targets, "
@@ -76,6 +116,7 @@ def calibrate_cmd(
         scheduler=scheduler,
         install=install,
         on_generation=lambda line: errors.print(line, highlight=False),
+        resume=resume,
     )
     _check(name, fit, settings, priors, check_draws, seed, workers, install)
     if install and not fit.installed:
@@ -114,6 +155,11 @@ def _check(
     )
     check.to_csv(folder / "predictive_check.csv", index=False)
     draw_fit(check, fit.posterior_path, priors)
+    if fit.installed:  # the README states the shipped fit from these (experiments.readme)
+        from calibration.posterior import POSTERIOR_DIR
+
+        for table in ("summary", "predictive_check"):
+            shutil.copy(folder / f"{table}.csv", POSTERIOR_DIR / f"{name}.{table}.csv")
     _print_check(check)
     console.print(
         f"Files: {folder} (posterior.parquet, summary.csv, correlations.csv, "
@@ -141,7 +187,7 @@ def _print_posterior(name: str, fit: Any, summary: Any) -> None:
             f"{row.q95:.4g}",
             "withheld" if row.withheld else "yes" if row.identified else "no",
         )
-    console.print(table)
+    show(table)
     if not ok:
         notice(f"posterior '{name}': {ess}; 'identified' is withheld.")
 
@@ -155,7 +201,9 @@ def sensitivity_cmd(
     survivors: Annotated[int, typer.Option(help="Cohort size per simulation.", min=100)] = 3000,
     months: Annotated[int, typer.Option(help="Months per simulation (at least 60).", min=60)] = 72,
     seed: Annotated[int, typer.Option(help="Seed of the design and the runs.", min=0)] = 1,
-    workers: Annotated[int | None, typer.Option(help="Local processes.", min=1)] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Local processes.", min=1, show_default="all cores")
+    ] = None,
     output: Annotated[Path, typer.Option(help="Folder for the table and figure.")] = Path(
         "results/sensitivity"
     ),
@@ -214,14 +262,14 @@ def _print_spec(targets: list[Any], priors: list[Any]) -> None:
             "fit" if t.fit else "check",
             t.source,
         )
-    console.print(table)
+    show(table)
     table = Table(title="Priors (calibration/priors.toml)")
     for col in ("parameter", "distribution", "lower", "upper", "use", "reason"):
         table.add_column(col, overflow="fold")
     for p in priors:
         use = "fit + sensitivity" if p.calibrate else "sensitivity"
         table.add_row(p.parameter, p.distribution, f"{p.lower:g}", f"{p.upper:g}", use, p.reason)
-    console.print(table)
+    show(table)
 
 
 def _print_check(check: Any) -> None:
@@ -240,7 +288,7 @@ def _print_check(check: Any) -> None:
             f"{r.p_value:.2f}",
             "yes" if r.reproduced else "NO",
         )
-    console.print(table)
+    show(table)
     console.print(
         f"{int(check['reproduced'].sum())} of {len(check)} targets reproduced.", soft_wrap=True
     )
@@ -250,11 +298,13 @@ def _print_check(check: Any) -> None:
 def screen_cmd(
     draws: Annotated[int, typer.Option(help="Prior draws simulated.", min=20)] = 2000,
     survivors: Annotated[
-        int | None, typer.Option(help="Cohort size [default: the full fit's].", min=100)
+        int | None, typer.Option(help="Cohort size.", min=100, show_default="the full fit's, 14000")
     ] = None,
     name: Annotated[str, typer.Option(help="Folder name (results/calibration/NAME).")] = "default",
     seed: Annotated[int, typer.Option(help="Seed of the draws and runs.", min=0)] = 1,
-    workers: Annotated[int | None, typer.Option(help="Local processes.", min=1)] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Local processes.", min=1, show_default="all cores")
+    ] = None,
 ) -> None:
     """Which uncertain parameters move which targets: a prior-predictive screening."""
     import json

@@ -11,11 +11,15 @@ from rich.text import Text
 from experiments.cli.base import (
     InputError,
     PosteriorOption,
+    SchedulerOption,
     UncertaintyOption,
+    WorkersOption,
     app,
     console,
+    few_replicates,
     notice,
     runs_progress,
+    show,
     user_errors,
 )
 from experiments.defaults import MAX_REPLICATES, REPLICATES, SEED
@@ -34,11 +38,11 @@ def scenarios_list() -> None:
     table = Table(title="Shipped scenarios (scenarios/*.toml)")
     table.add_column("name", no_wrap=True)
     table.add_column("title")
-    table.add_column("levers changed", justify="right")
+    table.add_column("levers set", justify="right")
     for name in available():
         scenario = load(name)
         table.add_row(name, scenario.title, str(len(scenario.overrides)))
-    console.print(table)
+    show(table)
 
 
 @scenarios_app.command("show")
@@ -59,58 +63,75 @@ def scenarios_show(
     console.print(f"Source: {scenario.source}")
     if scenario.extends:
         console.print(f"Extends: {scenario.extends}")
-    diff = Params().diff(params)
-    table = Table(title="Changed from the baseline defaults")
+    base = Params().to_flat()
+    mine = params.to_flat()
+    table = Table(title="Levers the scenario sets, against the baseline defaults")
     for col in ("parameter", "baseline", "scenario", "why this size"):
         table.add_column(col, overflow="fold")
-    for name, (old, new) in diff.items():
-        table.add_row(name, str(old), str(new), scenario.sources.get(name, "(no source given)"))
-    console.print(table if diff else "No parameter differs from the baseline.")
+    for name in scenario.overrides:
+        value = str(mine[name]) + (" (the baseline's too)" if mine[name] == base[name] else "")
+        table.add_row(name, str(base[name]), value, scenario.sources.get(name, "(no source given)"))
+    show(table) if scenario.overrides else console.print("The scenario sets no lever.")
     if all_params:
         full = Table(title="All parameters")
         for col in ("parameter", "value", "unit", "source"):
             full.add_column(col, overflow="fold")
         for row in parameter_table(params):
             full.add_row(row["name"], str(row["value"]), row["unit"], row["source"])
-        console.print(full)
+        show(full)
+
+
+_Scenarios = Annotated[
+    list[str], typer.Argument(help="Scenario names or .toml paths; the first is the reference.")
+]
+_Replicates = Annotated[
+    int, typer.Option(help="Replicates per scenario.", min=1, max=MAX_REPLICATES)
+]
+_Seed = Annotated[int, typer.Option(help="Experiment seed (replicate k shares its seed).", min=0)]
+_Survivors = Annotated[
+    int | None, typer.Option(help="Cohort size.", show_default="cohort.n_survivors")
+]
+_Months = Annotated[
+    int | None, typer.Option(help="Months simulated.", show_default="run.horizon_months")
+]
+_Output = Annotated[
+    str | None,
+    typer.Option(help="Results folder.", show_default="results/compare-<scenarios>-<hash>"),
+]
+_Reference = Annotated[
+    str | None,
+    typer.Option(help="The scenario the others are compared with.", show_default="the first"),
+]
 
 
 @app.command("compare")
 def compare_cmd(
-    scenario_names: Annotated[
-        list[str], typer.Argument(help="Scenario names or .toml paths; the first is the reference.")
-    ],
-    replicates: Annotated[
-        int, typer.Option(help="Replicates per scenario.", min=1, max=MAX_REPLICATES)
-    ] = REPLICATES,
-    seed: Annotated[
-        int, typer.Option(help="Experiment seed (replicate k shares its seed).", min=0)
-    ] = SEED,
-    survivors: Annotated[
-        int | None, typer.Option(help="Cohort size [default: cohort.n_survivors].")
-    ] = None,
-    months: Annotated[
-        int | None, typer.Option(help="Months [default: run.horizon_months].")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Local worker processes [default: all cores].", min=1)
-    ] = None,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
-    ] = None,
-    output: Annotated[
-        str | None,
-        typer.Option(help="Results folder [default: results/compare-<scenarios>-<hash>]."),
-    ] = None,
+    scenario_names: _Scenarios,
+    replicates: _Replicates = REPLICATES,
+    seed: _Seed = SEED,
+    survivors: _Survivors = None,
+    months: _Months = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    output: _Output = None,
     posterior: PosteriorOption = "default",
     uncertainty: UncertaintyOption = "all",
+    reference: _Reference = None,
 ) -> None:
-    """Compare scenarios against the first: re-trafficking, differences, cases averted, cost."""
+    """Compare scenarios against a reference: re-trafficking, differences, cases averted, cost."""
     from experiments.compare import comparison
+    from scenarios.loader import load
 
     with user_errors():
         if len(scenario_names) < 2:
             raise InputError("compare needs at least two scenarios (the first is the reference).")
+        if reference is not None:
+            names = [load(n).name for n in scenario_names]
+            if reference not in names:
+                raise InputError(
+                    f"--reference: {reference!r} is not one of the scenarios compared "
+                    f"({', '.join(names)})."
+                )
         if output is not None:
             output_folder(output, "--output")
         with runs_progress(replicates * len(scenario_names)) as on_progress:
@@ -127,7 +148,9 @@ def compare_cmd(
                 uncertainty=uncertainty,
                 on_progress=on_progress,
                 on_notice=notice,
+                reference=reference,
             )
     from experiments.cli.tables import print_comparison
 
     print_comparison(result)
+    few_replicates(replicates)

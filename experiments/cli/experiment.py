@@ -12,11 +12,15 @@ from rich.text import Text
 from experiments.cli.base import (
     InputError,
     PosteriorOption,
+    SchedulerOption,
     UncertaintyOption,
+    WorkersOption,
     app,
     console,
+    few_replicates,
     notice,
     runs_progress,
+    show,
     user_errors,
 )
 from experiments.defaults import MAX_REPLICATES, SEED
@@ -38,20 +42,30 @@ def experiment_list() -> None:
     table.add_column("figures")
     for exp in REGISTRY.values():
         table.add_row(exp.name, exp.title, str(len(exp.scenarios)), ", ".join(exp.figures))
-    console.print(table)
+    show(table)
 
 
 @experiment_app.command("run")
 def experiment_run(
     name: Annotated[str, typer.Argument(help="Experiment name (see 'experiment list').")],
     replicates: Annotated[
-        int | None, typer.Option(help="Replicates per scenario.", min=1, max=MAX_REPLICATES)
+        int | None,
+        typer.Option(
+            help="Replicates per scenario.",
+            min=1,
+            max=MAX_REPLICATES,
+            show_default="the experiment's",
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Experiment seed.", min=0)] = SEED,
-    survivors: Annotated[int | None, typer.Option(help="Cohort size.", min=1)] = None,
-    months: Annotated[int | None, typer.Option(help="Months simulated.", min=1)] = None,
-    workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
+    survivors: Annotated[
+        int | None, typer.Option(help="Cohort size.", min=1, show_default="the experiment's")
+    ] = None,
+    months: Annotated[
+        int | None, typer.Option(help="Months simulated.", min=1, show_default="the experiment's")
+    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     posterior: PosteriorOption = "default",
     uncertainty: UncertaintyOption = "all",
     results: Annotated[str, typer.Option(help="Folder holding experiment results.")] = "results",
@@ -87,6 +101,10 @@ def experiment_run(
         f"{result.ran} runs made, {result.reused} reused. Report: retraffic report {name}",
         soft_wrap=True,
     )
+    from experiments.cli.tables import print_tables_written
+
+    print_tables_written(result.store.root)
+    few_replicates(replicates or exp.replicates)
 
 
 @app.command("report")
@@ -94,7 +112,7 @@ def report_cmd(
     name: Annotated[str, typer.Argument(help="Experiment name.")],
     results: Annotated[str, typer.Option(help="Folder holding experiment results.")] = "results",
     output: Annotated[
-        Path | None, typer.Option(help="HTML file [default: results/NAME/report.html].")
+        Path | None, typer.Option(help="HTML file.", show_default="results/NAME/report.html")
     ] = None,
 ) -> None:
     """Write a self-contained HTML report of a stored experiment."""

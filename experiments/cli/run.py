@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 import sim
-from experiments.cli.base import InputError, app, console, load_params, progress, user_errors
+from experiments.cli.base import InputError, app, console, load_params, progress, show, user_errors
 from sim.inputs import output_file
 from sim.parameters import Params, parameter_table
 
@@ -17,22 +17,25 @@ from sim.parameters import Params, parameter_table
 @app.command()
 def run(
     months: Annotated[
-        int | None, typer.Option(help="Months to simulate [default: run.horizon_months].")
+        int | None, typer.Option(help="Months to simulate.", show_default="run.horizon_months")
     ] = None,
     survivors: Annotated[
-        int | None, typer.Option(help="Cohort size [default: cohort.n_survivors].")
+        int | None, typer.Option(help="Cohort size.", show_default="cohort.n_survivors")
     ] = None,
     seed: Annotated[
         int, typer.Option(help="Seed; the same seed gives the same result.", min=0)
     ] = 1,
     params_file: Annotated[
-        Path | None, typer.Option("--params", help="TOML parameter file.")
+        Path | None,
+        typer.Option("--params", help="TOML parameter file.", show_default="the defaults"),
     ] = None,
     settings: Annotated[
-        list[str] | None, typer.Option("--set", help="Override NAME=VALUE (repeatable).")
+        list[str] | None,
+        typer.Option("--set", help="Override NAME=VALUE (repeatable).", show_default="none"),
     ] = None,
     events: Annotated[
-        Path | None, typer.Option(help="Write the event log to this Parquet file.")
+        Path | None,
+        typer.Option(help="Write the event log to this Parquet file.", show_default="not written"),
     ] = None,
 ) -> None:
     """Run one cohort and print true and observed re-trafficking."""
@@ -87,7 +90,7 @@ def list_params(
             table.add_row(
                 row["name"] + star, str(row["default"]), row["unit"], row["range"], row["source"]
             )
-        console.print(table)
+        show(table)
 
 
 def _write_parquet(frame: Any, path: Path) -> None:

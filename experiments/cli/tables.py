@@ -13,7 +13,7 @@ from rich.table import Table
 
 import sim
 from calibration.spec import load_targets
-from experiments.cli.base import console, fmt_interval
+from experiments.cli.base import console, fmt_interval, show
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
 from sim import observation, outcomes
 from sim.outcomes import HEADLINE_MONTHS
@@ -37,7 +37,7 @@ def print_summary(result: sim.Result) -> None:
     table.add_column("observed in a case database", justify="right")
     for m in outcomes.HEADLINE_MONTHS:
         table.add_row(f"{m} months of exit", _pct(true[m]), _pct(seen[m]))
-    console.print(table)
+    show(table)
     intervals = outcomes.assistance_intervals(result)["months"]
     console.print(
         f"Mean months from first to second assistance: observed "
@@ -55,7 +55,7 @@ def print_summary(result: sim.Result) -> None:
         table.add_column(col, justify="left" if col == "pathway" else "right")
     for row in causes.itertuples():
         table.add_row(str(row.pathway).lower().replace("_", " "), f"{row.all:,}", f"{row.first:,}")
-    console.print(table)
+    show(table)
 
 
 def print_comparison(result: Any) -> None:
@@ -79,6 +79,19 @@ def print_comparison(result: Any) -> None:
         f"Results: {result.store.root} ({result.ran} runs made, {result.reused} reused)",
         soft_wrap=True,
     )
+    print_tables_written(result.store.root)
+
+
+def print_tables_written(folder: Any) -> None:
+    """Say where the analyst tables are (:func:`experiments.exports.write_tables`)."""
+    from experiments.exports import COLUMNS
+
+    names = ", ".join(f"{name}.csv" for name in COLUMNS)
+    console.print(
+        f"Tables for analysts in {folder}: {names} and comparison.xlsx (with a 'columns' sheet "
+        "explaining every column).",
+        soft_wrap=True,
+    )
 
 
 Cell = Callable[..., str]
@@ -92,7 +105,7 @@ def _print_true(names: list[str], cell: Cell) -> None:
         table.add_column(f"{m} months", justify="right")
     for name in names:
         table.add_row(name, *(cell(name, RETRAFFICKED[m].column, 100) for m in HEADLINE_MONTHS))
-    console.print(table)
+    show(table)
 
 
 #: What a replicate's world varies, by ``--uncertainty``.
@@ -123,7 +136,7 @@ def _print_decisions(decisions: Any, ref: str, manifest: dict[str, Any]) -> None
             f"{row.p_best:.0%} +- {row.p_best_mc_error:.0%}",
             "-" if row.scenario == ref else f"{averted} +- {row.averted_mc_error:.0f}",
         )
-    console.print(table)
+    show(table)
 
 
 def _print_flips(flips: Any, ref: str) -> None:
@@ -149,7 +162,7 @@ def _print_flips(flips: Any, ref: str) -> None:
             f"<= {row.threshold:.3g}: lowers it in {row.p_lowers_below:.0%} of {row.worlds_below}",
             f"> {row.threshold:.3g}: {row.p_lowers_above:.0%} of {row.worlds_above}",
         )
-    console.print(table)
+    show(table)
     console.print(
         f"Each split rests on {int(flips['worlds'].iloc[0])} worlds: a lead to examine, not a "
         "finding; more replicates (--replicates) sharpen it.",
@@ -164,12 +177,16 @@ def _print_effects(names: list[str], ref: str, summary: Any, cell: Cell) -> None
     table.add_column("cases averted per 1,000 survivors", justify="right")
     table.add_column("service-months per survivor", justify="right")
     table.add_column("averted per 1,000 extra service-months", justify="right")
-    base_cost = summary.loc[(ref, "service_months_per_survivor"), "estimate"]
     for name in names:
-        extra = summary.loc[(name, "service_months_per_survivor"), "estimate"] - base_cost
+        extra = summary.loc[(name, "extra_service_months_per_survivor"), "estimate"]
         if name == ref:
-            ratio = "-"
-        elif extra <= 0:
+            table.add_row(
+                name, "reference", "reference", cell(name, "service_months_per_survivor"), "-"
+            )
+            continue
+        if extra < 0:
+            ratio = f"saves {-extra:.2f} service-months per survivor"
+        elif extra == 0:
             ratio = "no extra service-months"
         else:
             ratio = cell(name, "averted_per_1000_service_months")
@@ -180,7 +197,7 @@ def _print_effects(names: list[str], ref: str, summary: Any, cell: Cell) -> None
             cell(name, "service_months_per_survivor"),
             ratio,
         )
-    console.print(table)
+    show(table)
 
 
 def _print_observed(names: list[str], cell: Cell) -> None:
@@ -201,7 +218,7 @@ def _print_observed(names: list[str], cell: Cell) -> None:
     )
     for name in names:
         table.add_row(name, cell(name, cases.column, 100, digits=2), cell(name, interval.column))
-    console.print(table)
+    show(table)
 
 
 def _print_subgroups(names: list[str], ref: str, subgroups: Any) -> None:
@@ -227,7 +244,7 @@ def _print_subgroups(names: list[str], ref: str, subgroups: Any) -> None:
             for n in others
         ]
         table.add_row(str(group), f"{rows.loc[ref, 'survivors']:,.0f}", *cells)
-    console.print(table)
+    show(table)
     console.print(
         "Route subgroups (deported, assisted return) are defined after exit, so a policy that "
         "changes routes also changes who is in them.",
