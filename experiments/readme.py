@@ -30,6 +30,8 @@ from sim.statistics import by_key
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- numbers:start -->", "<!-- numbers:end -->"
+#: The block stating the shipped fit, from its files alone (no simulation).
+FIT_START, FIT_END = "<!-- fit:start -->", "<!-- fit:end -->"
 #: Seeds of the runs at the parameter defaults.
 DEFAULT_SEEDS = (1, 2, 3, 4, 5)
 #: The residency scenario with the default (short, not always renewed) permit terms.
@@ -175,6 +177,55 @@ def _permit_terms(result: Comparison, policy: Any) -> str:
     )
 
 
+def fit_block(posterior: Path | None = None) -> str:
+    """The README's statement of the shipped fit, from its posterior file and check files.
+
+    ``calibration/posterior/<name>.parquet`` (its metadata), ``<name>.summary.csv``
+    (identified parameters) and ``<name>.predictive_check.csv`` (reproduced targets).
+    """
+    from calibration.posterior import DEFAULT, read_posterior, trustworthy
+
+    posterior = posterior or DEFAULT
+    draws, meta = read_posterior(posterior)
+    summary = pd.read_csv(posterior.with_suffix(".summary.csv"))
+    check = pd.read_csv(posterior.with_suffix(".predictive_check.csv"))
+    ok, ess = trustworthy(draws)
+    fitted = check[check["fit"]]
+    missed = check[~check["reproduced"].astype(bool)]
+
+    def named(frame: pd.DataFrame) -> str:
+        return "; ".join(
+            f"{r.target} {r.statistic} (reported {r.data:.3g}, model 90% range "
+            f"{r.sim_lower:.3g} to {r.sim_upper:.3g})"
+            for r in frame.itertuples()
+        )
+
+    identified = summary[summary["identified"].astype(bool)]["parameter"]
+    lines = [
+        f"The shipped posterior (`calibration/posterior/{posterior.name}`): ABC-SMC "
+        f"({meta.get('sampler', 'pyabc')}, seed {meta['seed']}) on {meta['survivors']:,} "
+        f"survivors over {meta['months']} months: {meta['simulations']:,} simulations, "
+        f"{meta['population']} particles a generation, {meta['generations']} generations, "
+        f"final epsilon {meta['final_epsilon']:.3g}; {ess}. It fits "
+        f"{len(meta.get('fitted', summary))} parameters to {int(check['fit'].sum())} target "
+        f"statistics; {len(identified)} are identified (posterior 90% interval under 0.7 of "
+        "the prior's)"
+        + (f": {', '.join(f'`{p}`' for p in identified)}." if len(identified) else ".")
+        + (
+            ""
+            if ok
+            else " Identification is withheld: the fit is below the effective sample size it needs."
+        ),
+        "",
+        f"Its predictive check ({int(check['draws'].max())} posterior draws) reproduces "
+        f"{int(check['reproduced'].sum())} of {len(check)} target statistics "
+        f"({int(fitted['reproduced'].sum())} of the {len(fitted)} fitted, "
+        f"{int((~check['fit'] & check['reproduced']).sum())} of the {int((~check['fit']).sum())} "
+        "checked only)" + (f"; it misses {named(missed)}." if len(missed) else "."),
+    ]
+    return "\n".join(lines)
+
+
 def replace_block(text: str, new: str, start: str = START, end: str = END) -> str:
     """``text`` with the block between the markers replaced by ``new``.
 
@@ -187,9 +238,9 @@ def replace_block(text: str, new: str, start: str = START, end: str = END) -> st
     return f"{head}{start}\n{new}\n{end}{tail}"
 
 
-def current_block(text: str) -> str:
-    """The block now in ``text``."""
-    return text.partition(START)[2].partition(END)[0].strip("\n")
+def current_block(text: str, start: str = START, end: str = END) -> str:
+    """The block now in ``text`` between ``start`` and ``end``."""
+    return text.partition(start)[2].partition(end)[0].strip("\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,15 +252,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
-    output = args.output or Path("results") / f"readme-{model_fingerprint()}"
-    new = block(main_job(output, args.workers), defaults_runs())
+    parser.add_argument(
+        "--fit-only", action="store_true", help="Only the shipped fit's block (no simulation)."
+    )
+    args = parser.parse_args(argv)
     text = README.read_text(encoding="utf-8")
+    fit = fit_block()
+    if args.fit_only:
+        new, blocks = "", [(fit, FIT_START, FIT_END)]
+    else:
+        output = args.output or Path("results") / f"readme-{model_fingerprint()}"
+        new = block(main_job(output, args.workers), defaults_runs())
+        blocks = [(new, START, END), (fit, FIT_START, FIT_END)]
     if args.check:
-        same = current_block(text) == new
-        print("README numbers are current." if same else "README numbers are stale:\n" + new)
-        return 0 if same else 1
-    README.write_text(replace_block(text, new), encoding="utf-8")
-    print(new)
+        stale = [b for b, start, end in blocks if current_block(text, start, end) != b]
+        print("README numbers are current." if not stale else "README numbers are stale:")
+        print("\n\n".join(stale))
+        return 0 if not stale else 1
+    for b, start, end in blocks:
+        text = replace_block(text, b, start, end)
+    README.write_text(text, encoding="utf-8")
+    print("\n\n".join(b for b, _, _ in blocks))
     return 0
 
 

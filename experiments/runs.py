@@ -36,7 +36,7 @@ from experiments.defaults import MAX_REPLICATES, REPLICATES, SEED
 from experiments.store import ResultsStore, git_revision, settings_hash
 from experiments.tasks import Task, replicate_seed, run_and_save
 from scenarios.loader import Scenario, load
-from sim.executors import backend, execute
+from sim.executors import backend, execute, refuse_in_a_starting_worker
 from sim.inputs import InputError, output_folder, seed_number, whole_number
 from sim.parameters import Params
 
@@ -71,6 +71,7 @@ def run_scenarios(
     Returns:
         The loaded scenarios, the store, and how many runs were run and reused.
     """
+    refuse_in_a_starting_worker()
     loaded = _scenarios(scenarios)
     names = [s.name for s in loaded]
     replicates, seed, workers = _counts(replicates, seed, workers, base)

@@ -22,6 +22,7 @@ from concurrent.futures import (
     ProcessPoolExecutor,
     wait,
 )
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
@@ -29,6 +30,13 @@ from sim.inputs import InputError, whole_number
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+#: What a script that starts runs at its top level must add (said by the worker that re-ran the
+#: script, and by the caller).
+UNGUARDED = (
+    "worker processes re-run the script that started them, and this one starts runs at its "
+    'top level: put those calls under `if __name__ == "__main__":` (or pass workers=1).'
+)
 
 
 def default_workers() -> int:
@@ -69,6 +77,7 @@ def execute(
     """
     if not tasks:
         return
+    refuse_in_a_starting_worker()
     kind, n = backend(workers, scheduler)
     if kind == "dask":
         assert scheduler is not None
@@ -115,7 +124,36 @@ def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tu
         initializer=exit_with_parent,
         initargs=(os.getpid(),),
     )
-    yield from _shared(fn, queue, pool, helpers)
+    try:
+        yield from _shared(fn, queue, pool, helpers)
+    except BrokenProcessPool:
+        if _script_without_spec():
+            raise RuntimeError(UNGUARDED) from None
+        raise
+
+
+def refuse_in_a_starting_worker() -> None:
+    """Stop a worker that is re-running the caller's unguarded script, saying what to add.
+
+    A new worker process re-runs the script that started its parent (as ``__mp_main__``)
+    before it takes any task; a script that starts runs at its top level would start them
+    again in every worker, which waits for the parent's results folder forever. Called before
+    anything else a comparison does: the worker prints one line and exits, and the caller
+    then raises the same sentence (:data:`UNGUARDED`).
+    """
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        os.write(2, f"retraffic: {UNGUARDED}\n".encode())
+        os._exit(1)
+
+
+def _script_without_spec() -> bool:
+    """Whether this program is a script run by path, which every worker re-runs on start."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    return getattr(getattr(main, "__spec__", None), "name", None) is None and bool(
+        getattr(main, "__file__", None)
+    )
 
 
 def exit_with_parent(parent: int) -> None:

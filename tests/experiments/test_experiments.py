@@ -166,3 +166,48 @@ def test_readme_block_replacement_keeps_the_rest():
     text = f"a\n{readme.START}\nold\n{readme.END}\nb"
     assert readme.replace_block(text, "new") == f"a\n{readme.START}\nnew\n{readme.END}\nb"
     assert readme.current_block(readme.replace_block(text, "x\ny")) == "x\ny"
+
+
+def test_the_pathways_title_names_the_largest_pathway_at_baseline(results):
+    """Issue 13: the title ranked pathways by their total over every scenario."""
+    import pandas as pd
+
+    from experiments.figures.evidence import main_pathway
+
+    _, done = results
+    result = done["pathways"]
+    store, names = result.store, [s.name for s in result.experiment.loaded()]
+    table = store.load("pathways", names).merge(
+        store.load("headline", names)[["scenario", "replicate", "survivors"]]
+    )
+    table["per_1000"] = table["events"] / table["survivors"] * 1000
+    wide = table.pivot_table(
+        index=["scenario", "replicate"], columns="pathway", values="per_1000", fill_value=0.0
+    )
+    baseline = wide.groupby("scenario").mean().loc[names[0]]
+    title = next(f.title for f in result.figures if f.name == "pathways")
+    largest = str(baseline.idxmax()).lower().replace("_", " ")
+    assert title.startswith(f"At baseline, {largest} is the main pathway"), (title, baseline)
+    # and the rule itself ranks within the one scenario
+    assert main_pathway(pd.Series({"A": 1.0, "B": 3.0})) == "B"
+
+
+def test_the_evidence_figure_has_a_panel_for_every_target_and_counts_by_the_fit_rule(results):
+    import numpy as np
+
+    from calibration.checks import reproduced
+    from calibration.spec import load_targets
+    from experiments.figures.evidence import evidence_table, evidence_title
+
+    _, done = results
+    result = done["evidence-fit"]
+    names = [s.name for s in result.experiment.loaded()]
+    observed = result.store.load("observed", names)
+    table = evidence_table(observed[observed["scenario"] == names[0]], load_targets())
+    assert list(table["target"] + " " + table["statistic"]) == [t.key for t in load_targets()]
+    for row in table.itertuples():
+        assert row.reproduced == reproduced(row.data, row.model_lower, row.model_upper)
+        assert np.isnan(row.model) or row.model_lower <= row.model <= row.model_upper
+    title = next(f.title for f in result.figures if f.name == "evidence")
+    assert title == evidence_title(table)
+    assert f"reproduce {int(table['reproduced'].sum())} of {len(table)} " in title
