@@ -200,7 +200,7 @@ def fit_block(posterior: Path | None = None) -> str:
             for r in frame.itertuples()
         )
 
-    identified = summary[summary["identified"].astype(bool)]["parameter"]
+    identified = summary[summary["identified"].astype(bool) & ok]["parameter"]
     lines = [
         f"The shipped posterior (`calibration/posterior/{posterior.name}`): ABC-SMC "
         f"({meta.get('sampler', 'pyabc')}, seed {meta['seed']}) on {meta['survivors']:,} "
@@ -217,7 +217,9 @@ def fit_block(posterior: Path | None = None) -> str:
             else " Identification is withheld: the fit is below the effective sample size it needs."
         ),
         "",
-        f"Its predictive check ({int(check['draws'].max())} posterior draws) reproduces "
+        "Its predictive check"
+        + (f" ({int(check['draws'].max())} posterior draws)" if "draws" in check else "")
+        + f" reproduces "
         f"{int(check['reproduced'].sum())} of {len(check)} target statistics "
         f"({int(fitted['reproduced'].sum())} of the {len(fitted)} fitted, "
         f"{int((~check['fit'] & check['reproduced']).sum())} of the {int((~check['fit']).sum())} "
@@ -251,7 +253,6 @@ def main(argv: list[str] | None = None) -> int:
         "--output", type=Path, help="results folder [default: results/readme-<model hash>]"
     )
     parser.add_argument("--workers", type=int, default=None)
-    args = parser.parse_args(argv)
     parser.add_argument(
         "--fit-only", action="store_true", help="Only the shipped fit's block (no simulation)."
     )

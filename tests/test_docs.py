@@ -89,3 +89,26 @@ def test_exactly_the_parameters_the_screening_finds_moving_a_fitted_target_are_f
     fitted = {p.parameter for p in load_priors() if p.calibrate}
     assert fitted == moving
     assert {name for name, yes in column.items() if yes} == fitted & set(column)
+
+
+def test_the_readme_states_the_shipped_fit_as_its_files_say():
+    """The fit block is computed from the posterior and its check files (no simulation)."""
+    from experiments import readme
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    current = readme.current_block(text, readme.FIT_START, readme.FIT_END)
+    assert current == readme.fit_block(), "run: python -m experiments.readme --fit-only"
+
+
+def test_the_readme_explains_every_target_the_shipped_fit_misses():
+    """Issue 12: for any target not reproduced, the README says why."""
+    import pandas as pd
+
+    from calibration.posterior import DEFAULT
+
+    check = pd.read_csv(DEFAULT.with_suffix(".predictive_check.csv"))
+    missed = check[~check["reproduced"].astype(bool)]
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    why = text[text.index("<!-- fit:end -->") : text.index("The main job (the first command")]
+    for row in missed.itertuples():
+        assert f"**{row.target} {row.statistic}**" in why, (row.target, row.statistic)
