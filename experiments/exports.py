@@ -33,6 +33,8 @@ from sim.outcomes import HEADLINE_MONTHS
 if TYPE_CHECKING:
     from experiments.compare import Comparison
 
+#: The workbook's file name, beside the CSV files.
+WORKBOOK = "comparison.xlsx"
 LOW, HIGH = "low_2.5pct_of_replicates", "high_97.5pct_of_replicates"
 BOOT_LOW, BOOT_HIGH = "bootstrap_low_95pct", "bootstrap_high_95pct"
 
@@ -155,14 +157,7 @@ def _cost(summary: pd.DataFrame, reference: str) -> pd.DataFrame:
     for name in summary["scenario"].unique():
         extra = float(by.loc[(name, "extra_service_months_per_survivor"), "estimate"])
         ratio = by.loc[(name, "averted_per_1000_service_months")]
-        if name == reference:
-            words = "reference"
-        elif extra < 0:
-            words = f"saves {-extra:.2f} service-months per survivor"
-        elif extra == 0:
-            words = "no extra service-months"
-        else:
-            words = f"costs {extra:.2f} more service-months per survivor"
+        words = "reference" if name == reference else cost_in_words(extra)
         rows.append(
             {
                 "scenario": name,
@@ -175,6 +170,21 @@ def _cost(summary: pd.DataFrame, reference: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def cost_in_words(extra: float) -> str:
+    """Extra service-months per survivor against the reference, in words.
+
+    >>> cost_in_words(-1.234)
+    'saves 1.23 service-months per survivor'
+    >>> cost_in_words(0.0), cost_in_words(0.5)
+    ('no extra service-months', 'costs 0.50 more service-months per survivor')
+    """
+    if extra < 0:
+        return f"saves {-extra:.2f} service-months per survivor"
+    if extra == 0:
+        return "no extra service-months"
+    return f"costs {extra:.2f} more service-months per survivor"
 
 
 def _subgroups(subgroups: pd.DataFrame) -> pd.DataFrame:
@@ -209,7 +219,7 @@ def write_tables(result: Comparison, folder: Path) -> dict[str, Path]:
     for name, frame in frames.items():
         paths[name] = folder / f"{name}.csv"
         _atomic(paths[name], lambda tmp, f=frame: f.to_csv(tmp, index=False))
-    paths["workbook"] = folder / "comparison.xlsx"
+    paths["workbook"] = folder / WORKBOOK
     _atomic(paths["workbook"], lambda tmp: _workbook(frames, tmp))
     return paths
 

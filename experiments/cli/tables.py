@@ -14,6 +14,7 @@ from rich.table import Table
 import sim
 from calibration.spec import load_targets
 from experiments.cli.base import console, fmt_interval, show
+from experiments.exports import COLUMNS, WORKBOOK, cost_in_words
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
 from sim import observation, outcomes
 from sim.outcomes import HEADLINE_MONTHS
@@ -84,11 +85,9 @@ def print_comparison(result: Any) -> None:
 
 def print_tables_written(folder: Any) -> None:
     """Say where the analyst tables are (:func:`experiments.exports.write_tables`)."""
-    from experiments.exports import COLUMNS
-
     names = ", ".join(f"{name}.csv" for name in COLUMNS)
     console.print(
-        f"Tables for analysts in {folder}: {names} and comparison.xlsx (with a 'columns' sheet "
+        f"Tables for analysts in {folder}: {names} and {WORKBOOK} (with a 'columns' sheet "
         "explaining every column).",
         soft_wrap=True,
     )
@@ -184,12 +183,7 @@ def _print_effects(names: list[str], ref: str, summary: Any, cell: Cell) -> None
                 name, "reference", "reference", cell(name, "service_months_per_survivor"), "-"
             )
             continue
-        if extra < 0:
-            ratio = f"saves {-extra:.2f} service-months per survivor"
-        elif extra == 0:
-            ratio = "no extra service-months"
-        else:
-            ratio = cell(name, "averted_per_1000_service_months")
+        ratio = cell(name, "averted_per_1000_service_months") if extra > 0 else cost_in_words(extra)
         table.add_row(
             name,
             cell(name, DIFFERENCE[MAIN_MONTHS].column, 100, sign=True),
