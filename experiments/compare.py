@@ -25,9 +25,10 @@ from experiments.outputs import (
     PARAMETER_PREFIX,
     RETRAFFICKED,
 )
-from experiments.runs import run_scenarios
+from experiments.runs import load_scenarios, run_scenarios
 from experiments.store import ResultsStore
 from scenarios.loader import Scenario
+from sim.inputs import InputError
 from sim.outcomes import HEADLINE_MONTHS
 
 __all__ = ["Comparison", "compare", "comparison", "paired", "run_scenarios", "summarise"]
@@ -80,12 +81,12 @@ def comparison(
     The analyst tables (CSV and a workbook, :mod:`experiments.exports`) go into the results
     folder beside the runs.
     """
-    loaded, store, ran, reused = run_scenarios(scenarios, **kwargs)
-    names = [s.name for s in loaded]
-    if reference is not None and reference not in names:
-        raise ValueError(
+    names = [s.name for s in load_scenarios(scenarios)]
+    if reference is not None and reference not in names:  # said before any run is made
+        raise InputError(
             f"reference: {reference!r} is not one of the scenarios compared ({', '.join(names)})."
         )
+    loaded, store, ran, reused = run_scenarios(scenarios, **kwargs)
     if reference is not None:
         loaded = sorted(loaded, key=lambda s: s.name != reference)  # stable: the rest in order
     result = summarised(

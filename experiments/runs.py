@@ -72,7 +72,7 @@ def run_scenarios(
         The loaded scenarios, the store, and how many runs were run and reused.
     """
     refuse_in_a_starting_worker()
-    loaded = _scenarios(scenarios)
+    loaded = load_scenarios(scenarios)
     names = [s.name for s in loaded]
     replicates, seed, workers = _counts(replicates, seed, workers, base)
     plan = _Plan(
@@ -112,7 +112,7 @@ def _counts(
     return whole_number(replicates, "replicates", 1, MAX_REPLICATES), seed_number(seed), workers
 
 
-def _scenarios(scenarios: Sequence[str | Path | Scenario]) -> list[Scenario]:
+def load_scenarios(scenarios: Sequence[str | Path | Scenario]) -> list[Scenario]:
     """The scenarios of a call, loaded; a single name (not a list) or a repeat is bad input."""
     if isinstance(scenarios, str | Path | Scenario) or not isinstance(scenarios, Sequence):
         raise InputError(

@@ -74,3 +74,17 @@ def test_the_workbook_holds_every_table_and_explains_every_column(compared):
         assert listed["meaning"].str.len().gt(10).all()
     csv = pd.read_csv(out / "summary.csv")
     pd.testing.assert_frame_equal(sheets["summary"], csv, check_dtype=False)
+
+
+def test_a_reference_not_compared_is_refused_before_any_run(tmp_path):
+    with pytest.raises(ValueError, match="reference: 'combined' is not one of the scenarios"):
+        comparison(
+            SCENARIOS,
+            reference="combined",
+            replicates=1,
+            survivors=50,
+            months=6,
+            workers=1,
+            output=tmp_path / "never",
+        )
+    assert not (tmp_path / "never").exists()
