@@ -62,46 +62,64 @@ def predictive_figure(check: pd.DataFrame, path: Path) -> list[Path]:
     return save_files(fig, path)
 
 
+#: Bins of each marginal: equal prior probability, so the prior is flat at 1/BINS per bin.
+BINS = 15
+
+#: Parameters each sensitivity panel shows: the largest by the first output's index.
+TOP = 15
+
+
+def marginal_shares(prior: Prior, values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Posterior weight in each of :data:`BINS` bins of equal prior probability.
+
+    The shares sum to 1 and the prior's are all ``1 / BINS``, on any prior and in any unit,
+    so the axis reads as "how much more (or less) likely than the prior".
+
+    >>> p = Prior("a.b", "uniform", 0.0, 1.0, "r")
+    >>> marginal_shares(p, np.array([0.01, 0.02, 0.99]), np.ones(3))[[0, 14]].round(3).tolist()
+    [0.667, 0.333]
+    """
+    edges = np.array([prior.ppf(q) for q in np.linspace(0, 1, BINS + 1)], dtype=float)
+    where = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, BINS - 1)
+    shares = np.bincount(where, weights=weights, minlength=BINS)
+    return shares / shares.sum()
+
+
 def marginals_figure(posterior: Path, path: Path, priors: list[Prior] | None = None) -> list[Path]:
-    """Prior range vs weighted posterior histogram for each calibrated parameter."""
+    """Posterior weight per bin of equal prior probability, for each calibrated parameter."""
     import matplotlib.pyplot as plt
 
     style()
     priors = priors or load_priors(calibrated_only=True)
     draws, _ = read_posterior(posterior)
-    cols = 3
+    cols = 4
     rows = int(np.ceil(len(priors) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(6 * cols, 3.2 * rows))
+    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 2.6 * rows), sharey=True)
+    x = np.arange(BINS)
     for ax, prior in zip(np.ravel(axes), priors, strict=False):
-        log = prior.distribution == "loguniform"
-        x = draws[prior.parameter].to_numpy()
-        bins = (
-            np.geomspace(prior.lower, prior.upper, 16)
-            if log
-            else np.linspace(prior.lower, prior.upper, 16)
-        )
-        ax.hist(x, bins=bins, weights=draws["weight"], density=True, alpha=0.8, label="posterior")
-        width = (np.log(prior.upper) - np.log(prior.lower)) if log else prior.upper - prior.lower
-        grid = (
-            np.geomspace(prior.lower, prior.upper, 50)
-            if log
-            else np.linspace(prior.lower, prior.upper, 50)
-        )
-        density = 1 / (grid * width) if log else np.full_like(grid, 1 / width)
-        ax.plot(grid, density, color="black", linestyle="--", label="prior")
-        if log:
-            ax.set_xscale("log")
-        ax.set_title(prior.parameter.split(".", 1)[1], fontsize=12)
+        values = draws[prior.parameter].to_numpy(dtype=float)
+        shares = marginal_shares(prior, values, draws["weight"].to_numpy(dtype=float))
+        ax.bar(x, shares * 100, width=1.0, alpha=0.85, label="posterior")
+        ax.axhline(100 / BINS, color="black", linestyle="--", label="prior")
+        ends = f"{prior.ppf(0.0):.3g}", f"{prior.ppf(1.0):.3g}"
+        ax.set_xticks([-0.5, BINS - 0.5], ends, fontsize=10)
+        ax.set_title(prior.parameter, fontsize=10)
     for ax in np.ravel(axes)[len(priors) :]:
         ax.set_visible(False)
-    np.ravel(axes)[0].legend(fontsize=10)
-    fig.suptitle("Calibrated parameters: prior (dashed) and posterior")
+    for ax in np.ravel(axes)[::cols]:
+        ax.set_ylabel("% of weight", fontsize=11)
+    np.ravel(axes)[0].legend(fontsize=9)
+    fig.suptitle(
+        f"Calibrated parameters: posterior weight in {BINS} bins of equal prior probability "
+        f"(prior: dashed, {100 / BINS:.1f}% each; axis ends: the prior's range)",
+        fontsize=15,
+    )
     fig.tight_layout()
     return save_files(fig, path)
 
 
 def sensitivity_figure(table: pd.DataFrame, path: Path) -> list[Path]:
-    """Tornado-style bars: the main index of each parameter, one panel per output."""
+    """Bars of the main index of the :data:`TOP` parameters, full names, one panel per output."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
@@ -109,32 +127,41 @@ def sensitivity_figure(table: pd.DataFrame, path: Path) -> list[Path]:
     main = "mu_star" if "mu_star" in set(table["index"]) else "ST"
     data = table[table["index"] == main]
     outputs = list(dict.fromkeys(data["output"]))
-    fig, axes = plt.subplots(1, len(outputs), figsize=(6.5 * len(outputs), 7), sharey=True)
-    axes = np.atleast_1d(axes)
-    order = (
-        data[data["output"] == outputs[0]]
-        .sort_values("value", ascending=False)["parameter"]
-        .tolist()
+    first = data[data["output"] == outputs[0]].sort_values("value", ascending=False)
+    order = first["parameter"].tolist()[:TOP]
+    fig, axes = plt.subplots(
+        1, len(outputs), figsize=(16, 9), sharey=True, layout="constrained", squeeze=False
     )
-    for ax, output in zip(axes, outputs, strict=True):
+    for ax, output in zip(axes[0], outputs, strict=True):
         part = data[data["output"] == output].set_index("parameter").loc[order]
         ax.barh(
-            [p.split(".", 1)[1] for p in order],
+            order,
             part["value"],
             xerr=part["conf"].fillna(0),
             color=sns.color_palette("colorblind")[0],
         )
         ax.invert_yaxis()
-        label = (
-            "re-trafficking within 5 years"
-            if output == BASELINE_OUTPUT
-            else "effect of " + output.removeprefix("effect_").replace("_", " ")
-        )
-        ax.set_title(label, fontsize=14)
+        ax.tick_params(axis="y", labelsize=12)
+        ax.set_title(output_label(output), fontsize=14)
         ax.set_xlabel(f"{'Morris mu*' if main == 'mu_star' else 'Sobol total index'}")
-    fig.suptitle("Which uncertain parameters move the results most")
-    fig.tight_layout()
+    shown = min(TOP, len(first))
+    fig.suptitle(
+        f"Which uncertain parameters move the results most: the top {shown} of {len(first)} "
+        f"by {output_label(outputs[0])}",
+        fontsize=16,
+    )
     return save_files(fig, path)
+
+
+def output_label(output: str) -> str:
+    """Words for a sensitivity output column.
+
+    >>> output_label("effect_safe_migration")
+    'effect of safe migration'
+    """
+    if output == BASELINE_OUTPUT:
+        return "re-trafficking within 5 years"
+    return "effect of " + output.removeprefix("effect_").replace("_", " ")
 
 
 def draw_fit(check: pd.DataFrame, posterior: Path, priors: list[Prior]) -> list[Path]:

@@ -12,6 +12,7 @@ from calibration.spec import Target
 from experiments.figures.base import (
     SIZE,
     Figure,
+    cues,
     sample_size,
     save,
     scenario_labels,
@@ -40,15 +41,21 @@ def pathways(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     hi = totals.quantile(0.975).loc[names].to_numpy()
     order = mean.sum().sort_values(ascending=False).index.tolist()
     labels = scenario_labels(scenarios)
-    import seaborn as sns
-
-    colours = sns.color_palette("colorblind", len(order))
+    marks = cues(order)  # six pathways: a hatch each as well as a colour
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(names))[::-1]
     left = np.zeros(len(names))
-    for colour, pathway in zip(colours, order, strict=True):
+    for pathway in order:
         values = mean[pathway].to_numpy()
-        ax.barh(y, values, left=left, color=colour, label=str(pathway).lower().replace("_", " "))
+        ax.barh(
+            y,
+            values,
+            left=left,
+            color=marks[pathway].colour,
+            hatch=marks[pathway].hatch,
+            edgecolor="white",
+            label=str(pathway).lower().replace("_", " "),
+        )
         left += values
     ax.errorbar(left, y, xerr=[left - lo, hi - left], fmt="none", color="black", capsize=6)
     ax.set_yticks(y, [labels[n] for n in names])

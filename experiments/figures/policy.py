@@ -8,11 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from experiments.compare import summarise_subgroups
 from experiments.figures.base import (
     SIZE,
     Figure,
+    cues,
     interval_rows,
     palette,
     point_range,
@@ -26,103 +28,140 @@ from experiments.store import ResultsStore
 from scenarios.loader import Scenario
 
 
-def curves(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
-    """Cumulative true re-trafficking by months since exit, with 95% bands."""
-    import matplotlib.pyplot as plt
+def curve_bands(store: ResultsStore, names: list[str]) -> pd.DataFrame:
+    """Mean and 95% band of cumulative re-trafficking by scenario and month since exit.
 
-    names = [s.name for s in scenarios]
+    Kept while at least 5% of the cohort is still followed (the tail would be noise).
+    """
     curve = store.load("curve", names)
-    # Stop where fewer than 5% of the cohort are still followed: the tail would be noise.
     size = store.load("headline", names)["survivors"].iloc[0]
     support = curve.groupby("months_since_exit")["at_risk"].min()
     last = int(support[support >= 0.05 * size].index.max())
     curve = curve[curve["months_since_exit"] <= last]
-    band = (
+    return (
         curve.groupby(["scenario", "months_since_exit"])["incidence"]
         .agg(mean="mean", lo=lambda x: np.percentile(x, 2.5), hi=lambda x: np.percentile(x, 97.5))
         .reset_index()
     )
-    colours, labels = palette(names), scenario_labels(scenarios)
-    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
-    for name in names:
-        part = band[band["scenario"] == name]
-        ax.plot(
-            part["months_since_exit"],
-            part["mean"] * 100,
-            color=colours[name],
-            label=labels[name],
-            linewidth=3 if name == names[0] else 2,
-            linestyle="--" if name == names[0] else "-",
-        )
-        ax.fill_between(
-            part["months_since_exit"],
-            part["lo"] * 100,
-            part["hi"] * 100,
-            color=colours[name],
-            alpha=0.15,
-        )
-    ax.set_xlabel("months since first exit")
-    ax.set_ylabel("re-trafficked at least once (% of survivors)")
-    ax.legend(ncol=2, fontsize=14, loc="upper left")
-    end = band[band["months_since_exit"] == band["months_since_exit"].max()].set_index("scenario")
-    best = end["mean"].drop(names[0]).idxmin() if len(names) > 1 else names[0]
-    title = (
-        f"{labels[best].capitalize()} keeps the most survivors from re-trafficking"
-        if len(names) > 1
-        else "Re-trafficking accumulates over the years after exit"
+
+
+def curves_title(ends: pd.Series, labels: dict[str, str]) -> str:
+    """The curves figure's finding from each scenario's mean at the last month shown.
+
+    ``ends`` is indexed by scenario, the reference first.
+
+    >>> curves_title(pd.Series({"baseline": 0.3, "a": 0.2, "b": 0.25}), {"a": "a", "b": "b"})
+    'A keeps the most survivors from re-trafficking (20% against 30% at baseline)'
+    """
+    if len(ends) == 1:
+        return "Re-trafficking accumulates over the years after exit"
+    best = str(ends.iloc[1:].idxmin())
+    return (
+        f"{labels[best].capitalize()} keeps the most survivors from re-trafficking "
+        f"({ends[best]:.0%} against {ends.iloc[0]:.0%} at {ends.index[0].replace('_', ' ')})"
     )
+
+
+def curves(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
+    """Cumulative true re-trafficking by months since exit: one panel per policy.
+
+    Each panel shows one policy against the reference (dashed), so no figure relies on telling
+    nine colours apart.
+    """
+    import matplotlib.pyplot as plt
+
+    names = [s.name for s in scenarios]
+    band, labels = curve_bands(store, names), scenario_labels(scenarios)
+    panels = names[1:] or names[:1]
+    cols = min(4, len(panels))
+    rows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=SIZE, layout="constrained", sharex=True, sharey=True, squeeze=False
+    )
+    policy = palette(names)[names[0]]  # one strong colour: each panel names its policy
+    for ax, name in zip(axes.flat, panels, strict=False):
+        for shown, dashed in ((names[0], True), (name, False)):
+            part = band[band["scenario"] == shown]
+            x = part["months_since_exit"]
+            colour = "0.35" if dashed else policy
+            ax.plot(x, part["mean"] * 100, color=colour, linewidth=3, ls="--" if dashed else "-")
+            ax.fill_between(x, part["lo"] * 100, part["hi"] * 100, color=colour, alpha=0.18)
+        ax.set_title(labels[name], fontsize=17)
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
+    fig.supxlabel("months since first exit", fontsize=17)
+    fig.supylabel("re-trafficked at least once (% of survivors)", fontsize=17)
+    month = int(band["months_since_exit"].max())
+    ends = band[band["months_since_exit"] == month].set_index("scenario")["mean"].loc[names]
     reps, size = sample_size(store, names)
     caption = (
-        f"Share of survivors re-trafficked at least once, by months since their first "
-        f"exit, for each scenario (dashed: {labels[names[0]]}). Lines are means over "
-        f"{reps} replicate cohorts of {size:,} synthetic survivors; bands are 95% "
-        f"intervals across replicates. Kaplan-Meier estimates, shown while at least 5% "
-        f"of the cohort is still followed (survivors exit over the whole window)."
+        f"Share of survivors re-trafficked at least once, by months since their first exit: "
+        f"one panel per scenario (solid blue) against {labels[names[0]]} (dashed grey). Lines are "
+        f"means over {reps} replicate cohorts of {size:,} synthetic survivors; bands are 95% "
+        f"intervals across replicates. Kaplan-Meier estimates, shown while at least 5% of the "
+        f"cohort is still followed (survivors exit over the whole window)."
     )
-    alt = "Line chart. " + " ".join(
-        f"{labels[n]}: {end.loc[n, 'mean'] * 100:.0f}% re-trafficked by month "
-        f"{int(band['months_since_exit'].max())}."
-        for n in names
+    alt = f"Line charts, one per scenario. By month {month}: " + " ".join(
+        f"{labels[n]} {ends[n] * 100:.0f}%." for n in names
     )
-    return save(fig, out, "curves", title, caption, alt)
+    return save(fig, out, "curves", curves_title(ends, labels), caption, alt)
 
 
 def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
-    """Re-trafficking within 24 and 60 months of exit, mean and 95% interval."""
+    """Re-trafficking within 24 and 60 months: levels, and each policy's paired change."""
     import matplotlib.pyplot as plt
 
     names, table, labels = summary_table(store, scenarios)
-    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
-    y = np.arange(len(names))[::-1]
-    import seaborn as sns
-
-    colours = sns.color_palette("colorblind", 2)
-    for offset, (months, colour) in zip(
-        (0.15, -0.15), ((24, colours[0]), (60, colours[1])), strict=True
-    ):
-        est, lo, hi = interval_rows(table, names, RETRAFFICKED[months].column, 100)
-        point_range(ax, y + offset, est, lo, hi, colour, f"within {months} months")
-    ax.set_yticks(y, [labels[n] for n in names])
-    ax.set_xlabel("re-trafficked (% of survivors), mean and 95% interval")
-    ax.legend(fontsize=15)
-    at60 = {n: table.loc[(n, RETRAFFICKED[60].column), "estimate"] for n in names}
-    best = min(at60, key=at60.__getitem__)
-    title = (
-        f"Within five years, {at60[names[0]] * 100:.0f}% are re-trafficked at baseline; "
-        f"{labels[best]}: {at60[best] * 100:.0f}%"
+    fig, (level, change) = plt.subplots(
+        1, 2, figsize=SIZE, layout="constrained", sharey=True, width_ratios=(1, 1.15)
     )
+    y = np.arange(len(names))[::-1]
+    horizons = cues(["24", "60"])
+    for offset, months in zip((0.15, -0.15), (24, 60), strict=True):
+        cue, label = horizons[str(months)], f"within {months} months"
+        est, lo, hi = interval_rows(table, names, RETRAFFICKED[months].column, 100)
+        point_range(level, y + offset, est, lo, hi, cue.colour, label, cue.marker)
+        est, lo, hi = interval_rows(table, names[1:], DIFFERENCE[months].column, 100)
+        point_range(change, y[1:] + offset, est, lo, hi, cue.colour, label, cue.marker)
+    level.set_yticks(y, [labels[n] for n in names])
+    level.set_xlabel("re-trafficked (% of survivors)\nmean, 95% interval across replicates")
+    change.axvline(0, color="black", linewidth=1)
+    change.set_xlabel(
+        f"change against {labels[names[0]]} (percentage points)\n"
+        "mean, 95% interval of paired differences"
+    )
+    level.legend(fontsize=15)
+    at60 = {n: table.loc[(n, RETRAFFICKED[60].column), "estimate"] for n in names}
     reps, size = sample_size(store, names)
     caption = (
-        f"True re-trafficking within 24 and 60 months of first exit for each scenario: "
-        f"means over {reps} replicate cohorts of {size:,} synthetic survivors with 95% "
-        f"intervals across replicates."
+        f"True re-trafficking within 24 and 60 months of first exit. Left: each scenario's "
+        f"level, means over {reps} replicate cohorts of {size:,} synthetic survivors with 95% "
+        f"intervals across replicates. Right: each policy's change against {labels[names[0]]}, "
+        f"paired by replicate (replicate k of every scenario shares its random numbers and "
+        f"parameter draw), so a change can be clear while the levels' intervals overlap."
     )
-    alt = "Dot plot. " + " ".join(
+    alt = "Dot plots. " + " ".join(
         f"{labels[n]}: {table.loc[(n, RETRAFFICKED[24].column), 'estimate'] * 100:.0f}% within 24 "
         f"months, {at60[n] * 100:.0f}% within 60."
         for n in names
     )
-    return save(fig, out, "at_24_60", title, caption, alt)
+    return save(fig, out, "at_24_60", at_24_60_title(table, names, labels), caption, alt)
+
+
+def at_24_60_title(table: pd.DataFrame, names: list[str], labels: dict[str, str]) -> str:
+    """The finding: the 5-year level at the reference and the largest paired change."""
+    column = RETRAFFICKED[60].column
+    title = f"Within five years, {table.loc[(names[0], column), 'estimate']:.0%} are re-trafficked"
+    if len(names) == 1:
+        return title
+    change = {n: table.loc[(n, DIFFERENCE[60].column)] for n in names[1:]}
+    best = min(change, key=lambda n: change[n]["estimate"])
+    row = change[best]
+    return (
+        f"{title} at {labels[names[0]]}; {labels[best]} changes that by "
+        f"{row['estimate'] * 100:+.1f} points (paired 95% interval {row['lower'] * 100:+.1f} "
+        f"to {row['upper'] * 100:+.1f})"
+    )
 
 
 def averted(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
@@ -224,22 +263,23 @@ def subgroups(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figu
     table = summarise_subgroups(store.load("subgroups", names), names[0], order=names)
     groups = list(dict.fromkeys(table["subgroup"]))
     others = names[1:]
-    colours, labels = palette(names), scenario_labels(scenarios)
+    marks, labels = cues(others), scenario_labels(scenarios)
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(groups))[::-1]
     width = 0.7 / max(len(others), 1)
     for k, name in enumerate(others):
         part = table[table["scenario"] == name].set_index("subgroup").loc[groups]
         ok = part["difference"].notna().to_numpy()
-        offset = (k - (len(others) - 1) / 2) * width
+        offset = ((len(others) - 1) / 2 - k) * width  # first policy on top, as in the legend
         point_range(
             ax,
             (y + offset)[ok],
             part["difference"].to_numpy()[ok] * 100,
             part["difference_lower"].to_numpy()[ok] * 100,
             part["difference_upper"].to_numpy()[ok] * 100,
-            colours[name],
+            marks[name].colour,
             labels[name],
+            marks[name].marker,
         )
     ax.axvline(0, color="black", linewidth=1)
     ax.set_yticks(y, groups)
@@ -259,7 +299,7 @@ def subgroups(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figu
         f"{labels[names[0]]}, by subgroup, paired by replicate: means over {reps} "
         f"replicate cohorts of {size:,} synthetic survivors with 95% intervals. Age is at "
         f"first exit; return-route groups are defined after exit, so a policy that "
-        f"changes routes also changes who is in them (missing points: empty group)."
+        f"changes routes also changes who is in them.{empty_groups(table, others, labels)}"
     )
     alt = "Dot plot of changes by subgroup. " + " ".join(
         f"{labels[r.scenario]}, {r.subgroup}: {r.difference * 100:+.1f} points."
@@ -267,3 +307,24 @@ def subgroups(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figu
         if r.difference == r.difference
     )
     return save(fig, out, "subgroups", title, caption, alt)
+
+
+def empty_groups(table: pd.DataFrame, others: list[str], labels: dict[str, str]) -> str:
+    """The caption's sentences naming every policy and subgroup drawn without a point, and why.
+
+    >>> t = pd.DataFrame({"scenario": ["residency", "a"], "subgroup": ["assisted return"] * 2,
+    ...                   "survivors": [0.0, 3.0], "difference": [float("nan")] * 2})
+    >>> empty_groups(t, ["residency", "a"], {"residency": "residency", "a": "a"})
+    ' No point for residency in assisted return: nobody is in that group under it. No point for \
+a in assisted return: nobody in that group is followed long enough for an estimate.'
+    """
+    missing = table[table["scenario"].isin(others) & table["difference"].isna()]
+    words = []
+    for r in missing.itertuples():
+        why = (
+            "nobody is in that group under it"
+            if r.survivors == 0
+            else "nobody in that group is followed long enough for an estimate"
+        )
+        words.append(f" No point for {labels[r.scenario]} in {r.subgroup}: {why}.")
+    return "".join(words)

@@ -9,7 +9,7 @@ from calibration.sensitivity import analyse
 from calibration.spec import load_priors
 from experiments.cli import app
 from experiments.compare import run_scenarios
-from experiments.figures.calibration import sensitivity_figure
+from experiments.figures.calibration import TOP, sensitivity_figure
 from experiments.store import ResultsStore
 
 
@@ -29,6 +29,11 @@ def test_morris_screening_covers_every_prior_and_output(tmp_path):
     assert mu["survivor.hazard_home_per_month"] > 0
     paths = sensitivity_figure(table, tmp_path / "morris")
     assert all(p.stat().st_size > 1000 for p in paths)
+    # the top 15 by the first output's index, each under its full (group-prefixed) name
+    svg = paths[1].read_text()
+    top = mu.sort_values(ascending=False).index[:TOP]
+    shown = [name for name in priors if f">{name}<" in svg]
+    assert sorted(shown) == sorted(top), (shown, list(top))
 
 
 def test_sensitivity_cli_rejects_bad_method():

@@ -211,3 +211,34 @@ def test_the_evidence_figure_has_a_panel_for_every_target_and_counts_by_the_fit_
     title = next(f.title for f in result.figures if f.name == "evidence")
     assert title == evidence_title(table)
     assert f"reproduce {int(table['reproduced'].sum())} of {len(table)} " in title
+
+
+def test_the_curves_title_names_the_policy_lowest_at_the_last_month_shown(results):
+    from experiments.figures.policy import curve_bands
+
+    _, done = results
+    result = done["policy-comparison"]
+    names = [s.name for s in result.experiment.loaded()]
+    band = curve_bands(result.store, names)
+    end = band[band["months_since_exit"] == band["months_since_exit"].max()]
+    ends = end.set_index("scenario")["mean"]
+    best = ends.drop(names[0]).idxmin()
+    title = next(f.title for f in result.figures if f.name == "curves")
+    assert title.startswith(best.replace("_", " ").capitalize() + " keeps the most"), title
+    assert f"{ends[best]:.0%} against {ends[names[0]]:.0%}" in title
+
+
+def test_the_at_24_60_title_gives_the_largest_paired_change_and_its_interval(results):
+    from experiments.compare import summarise
+    from experiments.outputs import DIFFERENCE
+
+    _, done = results
+    result = done["policy-comparison"]
+    names = [s.name for s in result.experiment.loaded()]
+    table = summarise(result.store.load("headline", names), names[0], order=names)
+    change = table[table["measure"] == DIFFERENCE[60].column].set_index("scenario").drop(names[0])
+    best = change["estimate"].idxmin()
+    row = change.loc[best]
+    title = next(f.title for f in result.figures if f.name == "at_24_60")
+    assert f"{best.replace('_', ' ')} changes that by {row['estimate'] * 100:+.1f} points" in title
+    assert f"interval {row['lower'] * 100:+.1f} to {row['upper'] * 100:+.1f}" in title
