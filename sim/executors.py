@@ -188,6 +188,22 @@ def alive(pid: int) -> bool:
     return True
 
 
+def leave_interrupts_to(owner: int) -> None:
+    """In a worker process ``owner`` started, leave Ctrl-C to ``owner``; SIGTERM just ends it.
+
+    Ctrl-C in a terminal reaches every process of the group. Workers started by a library
+    (pyabc's multicore sampler forks its own) would each print a traceback; the owner, which
+    handles the interruption once and stops them, is enough. Processes started by anyone else
+    (Dask workers on other machines) and threads other than a process's main thread (Dask
+    runs tasks in threads) are left alone.
+    """
+    if os.getppid() == owner and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # and the owner's SIGTERM handler, inherited by forking, would make the owner's
+        # stopping of its workers print a traceback from each: SIGTERM just ends them
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _context(fn: Callable[..., Any], start_server: bool) -> BaseContext:
     """The ``forkserver`` context with ``fn``'s module preloaded (``spawn`` where none exists).
 
@@ -251,8 +267,11 @@ def _shared(
         # print a traceback after this process has gone.
         wait([ready], timeout=60)
         if not finished:  # interrupted or failed: stop the workers now, mid-task or not
-            for process in list(getattr(pool, "_processes", {}).values()):
+            processes = list(getattr(pool, "_processes", {}).values())
+            for process in processes:
                 process.terminate()
+            for process in processes:  # gone before this process removes what they share
+                process.join(timeout=10)
         pool.shutdown(wait=finished, cancel_futures=True)
 
 

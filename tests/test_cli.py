@@ -219,6 +219,65 @@ def test_ctrl_c_keeps_finished_runs_and_stops_every_worker_without_a_traceback(t
     assert not left(), f"processes left running: {left()}"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.5, 2.0, 4.0, 7.0])
+def test_ctrl_c_at_any_moment_prints_one_line(tmp_path, delay):
+    """Issue 13: while importing, starting workers, running, drawing or writing tables."""
+    import os
+    import signal
+    import time
+
+    code = "import sys; from experiments.entry import main; sys.argv[0] = 'retraffic'; main()"
+    argv = ["experiment", "run", "policy-comparison", "--replicates", "2", "--survivors", "300"]
+    argv += ["--months", "24", "--workers", "2", "--results", str(tmp_path)]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *argv],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(delay)
+    if proc.poll() is not None:
+        pytest.skip(f"the command finished within {delay} s on this machine")
+    os.killpg(proc.pid, signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert len([line for line in output.splitlines() if "interrupted" in line]) == 1, output
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_fit_says_how_to_continue_without_a_traceback(tmp_path):
+    import os
+    import signal
+    import time
+
+    code = "import sys; from experiments.entry import main; sys.argv[0] = 'retraffic'; main()"
+    argv = ["calibrate", "--quick", "--name", "interrupted", "--survivors", "300", "--workers", "2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *argv],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    history = tmp_path / "results" / "calibration" / "interrupted" / "history.db"
+    deadline = time.time() + 120
+    while not history.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    time.sleep(3)  # the workers are simulating
+    os.killpg(proc.pid, signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert "interrupted: finished generations are saved" in output
+    assert "--resume" in output
+
+
 def _options(command, path=()):
     import click
 

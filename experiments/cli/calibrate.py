@@ -11,6 +11,7 @@ from rich.table import Table
 
 from experiments.cli.base import (
     InputError,
+    Terminated,
     app,
     console,
     errors,
@@ -107,17 +108,26 @@ def calibrate_cmd(
         f"{settings.survivors:,} survivors per simulation.",
         soft_wrap=True,
     )
-    fit = calibrate(
-        name,
-        mode=mode,
-        settings=settings,
-        seed=seed,
-        workers=workers,
-        scheduler=scheduler,
-        install=install,
-        on_generation=lambda line: errors.print(line, highlight=False),
-        resume=resume,
-    )
+    try:
+        fit = calibrate(
+            name,
+            mode=mode,
+            settings=settings,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            install=install,
+            on_generation=lambda line: errors.print(line, highlight=False),
+            resume=resume,
+        )
+    except KeyboardInterrupt as err:
+        stopped = "terminated" if isinstance(err, Terminated) else "interrupted"
+        errors.print(
+            f"{stopped}: finished generations are saved in results/calibration/{name}/"
+            "history.db; add --resume to the same command to continue.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(143 if isinstance(err, Terminated) else 130) from None
     _check(name, fit, settings, priors, check_draws, seed, workers, install)
     if install and not fit.installed:
         _refuse_install(name, fit)
