@@ -39,13 +39,15 @@ def run_experiment(
     posterior: str | Path | None = "default",
     uncertainty: str = "all",
     results: Path = Path("results"),
+    output: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
 ) -> ExperimentResult:
     """Run (reusing stored runs) and draw the figures of experiment ``name``.
 
-    Results go to ``<results>/<name>/``: the runs, ``manifest.json``, and ``figures/`` with
-    every figure as PNG and SVG plus ``figures.json`` (titles, captions, alt text).
+    Results go to ``output`` (default ``<results>/<name>/``): the runs, ``manifest.json``,
+    the tables (:mod:`experiments.exports`), and ``figures/`` with every figure as PNG and
+    SVG plus ``figures.json`` (titles, captions, alt text).
     """
     experiment = get(name)
     scenarios = experiment.loaded()
@@ -58,7 +60,7 @@ def run_experiment(
         months=months or experiment.months,
         workers=workers,
         scheduler=scheduler,
-        output=Path(results) / name,
+        output=Path(output) if output is not None else Path(results) / name,
         experiment=name,
         posterior=posterior,
         uncertainty=uncertainty,

@@ -14,6 +14,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from experiments.defaults import few_replicates_warning
 from experiments.registry import Experiment
 from experiments.store import ResultsStore
 from sim.parameters import parameter_table
@@ -21,7 +22,8 @@ from sim.parameters import parameter_table
 LIMITATIONS = (
     "All evidence comes from assisted, mostly female, mostly South-Eastern European survivors "
     "(IOM-2010); no study gives dates of trafficking, only of assistance.",
-    "Hazards and several effect sizes are declared assumptions (listed below); magnitudes are "
+    "Hazards and several effect sizes are declared assumptions (see Assumptions above); "
+    "magnitudes are "
     "illustrative and the direction of effects is the more robust finding.",
     "The cohort is synthetic: no real person's data is used.",
     "Age is known at exit, not at recruitment; return-route subgroups are defined after exit.",
@@ -50,11 +52,12 @@ def build(experiment: Experiment, store: ResultsStore) -> str:
     figures = json.loads(index_path.read_text(encoding="utf-8"))
     parts = [
         *_header(experiment, manifest),
+        *_key_numbers(experiment, store),
         "<h2>Findings</h2>",
         *_decisions(experiment, store),
         *_figures(figures, store.root / "figures"),
         *_scenarios(manifest),
-        *_assumptions(),
+        *_assumptions(experiment, store, manifest),
         "<h2>Limitations</h2>",
         "<ul>",
         *(f"<li>{_e(item)}</li>" for item in LIMITATIONS),
@@ -109,6 +112,8 @@ def _e(text: object) -> str:
 def _header(experiment: Experiment, manifest: dict) -> list[str]:
     """Title, description, provenance (dates, version, revision, seeds) and notes."""
     version = manifest.get("versions", {}).get("retrafficking-sim", "?")
+    replicates = manifest.get("replicates", "?")
+    few = few_replicates_warning(replicates) if isinstance(replicates, int) else None
     return [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -120,10 +125,11 @@ def _header(experiment: Experiment, manifest: dict) -> list[str]:
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; runs started "
         f"{_e(manifest.get('started', '?'))}, finished {_e(manifest.get('finished', '?'))};"
         f" retrafficking-sim {_e(version)}"
-        f", git revision <code>{_e(str(manifest.get('git_revision', '?'))[:12])}</code>; "
+        f", git revision <code>{_e(str(manifest.get('git_revision') or 'unknown')[:12])}</code>; "
         f"experiment seed {_e(manifest.get('settings', {}).get('seed', '?'))}, "
-        f"{_e(manifest.get('replicates', '?'))} replicates per scenario; calibrated "
-        f"parameters: {_e(manifest.get('posterior', 'none'))}.</p>",
+        f"{_e(replicates)} replicates per scenario; calibrated parameters: "
+        f"{_e(Path(str(manifest.get('posterior') or 'none')).name)}.</p>",
+        *([f"<p><strong>Warning.</strong> {_e(few)}</p>"] if few else []),
         *(f"<p><strong>Note.</strong> {_e(note)}</p>" for note in experiment.notes),
     ]
 
@@ -165,21 +171,94 @@ def _scenarios(manifest: dict) -> list[str]:
     return [*parts, "</table>"]
 
 
-def _assumptions() -> list[str]:
-    """Every parameter without a direct source."""
+def _assumptions(experiment: Experiment, store: ResultsStore, manifest: dict) -> list[str]:
+    """Every parameter without a direct source, at the values the runs used."""
+    from experiments.outputs import PARAMETER_PREFIX
+
+    names = [s.name for s in experiment.loaded()]
+    head = store.load("headline", names)
+    runs = head[head["scenario"] == names[0]]
+    drawn = manifest.get("drawn_per_replicate", {})
     parts = [
         "<h2>Assumptions</h2>",
-        "<p>Parameters without a direct source (calibrated to the "
-        "reported rates or varied in sensitivity analysis):</p>",
-        "<table><tr><th>parameter</th><th>default</th><th>unit</th><th>source</th></tr>",
+        "<p>Parameters without a direct source, at the values the runs of "
+        f"<code>{_e(names[0])}</code> used (scenario levers are listed above): the mean and "
+        "the middle 95% over the replicates where each replicate drew its own value, else the "
+        "one value every run used.</p>",
+        "<table><tr><th>parameter</th><th>value the runs used</th><th>drawn from</th>"
+        "<th>unit</th><th>source</th></tr>",
     ]
     for row in parameter_table():
-        if row["uncertain"]:
-            parts.append(
-                f"<tr><td><code>{_e(row['name'])}</code></td><td>{_e(row['default'])}"
-                f"</td><td>{_e(row['unit'])}</td><td>{_e(row['source'])}</td></tr>"
+        if not row["uncertain"]:
+            continue
+        column = PARAMETER_PREFIX + row["name"]
+        if column in runs and len(runs):
+            values = runs[column].astype(float)
+            used = (
+                f"{values.mean():.3g} ({values.quantile(0.025):.3g} to "
+                f"{values.quantile(0.975):.3g})"
             )
+        else:
+            used = str(row["default"])
+        how = drawn.get(row["name"], "fixed at this value in every run")
+        parts.append(
+            f"<tr><td><code>{_e(row['name'])}</code></td><td>{_e(used)}</td><td>{_e(how)}</td>"
+            f"<td>{_e(row['unit'])}</td><td>{_e(row['source'])}</td></tr>"
+        )
     return [*parts, "</table>"]
+
+
+def _key_numbers(experiment: Experiment, store: ResultsStore) -> list[str]:
+    """The headline numbers of every scenario, in words, at the top of the report."""
+    from experiments.compare import summarise
+    from experiments.outputs import DIFFERENCE, MAIN_MONTHS, RETRAFFICKED
+
+    names = [s.name for s in experiment.loaded()]
+    head = store.load("headline", names)
+    if head.empty:
+        return []
+    table = summarise(head, names[0], order=names).set_index(["scenario", "measure"])
+
+    def cell(name: str, measure: str, scale: float, fmt: str) -> str:
+        row = table.loc[(name, measure)]
+        lo, hi = (format(row[k] * scale, fmt) for k in ("lower", "upper"))
+        return f"{format(row['estimate'] * scale, fmt)} ({lo} to {hi})"
+
+    compared, change = len(names) > 1, DIFFERENCE[MAIN_MONTHS].column
+    header = [
+        "scenario",
+        f"re-trafficked within {MAIN_MONTHS} months (% of survivors)",
+        *(
+            [
+                f"change against {names[0]} (percentage points)",
+                "re-trafficking cases averted per 1,000 survivors",
+            ]
+            if compared
+            else []
+        ),
+        "service-months per survivor",
+    ]
+    rows = []
+    for name in names:
+        cells = [name, cell(name, RETRAFFICKED[MAIN_MONTHS].column, 100, ".1f")]
+        if compared:
+            reference = name == names[0]
+            cells += [
+                "reference" if reference else cell(name, change, 100, "+.1f"),
+                "reference" if reference else cell(name, "cases_averted_per_1000", 1, ".0f"),
+            ]
+        cells.append(cell(name, "service_months_per_survivor", 1, ".2f"))
+        rows.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+    return [
+        "<h2>Key numbers</h2>",
+        "<p>Each figure is the mean over the replicate cohorts, with the middle 95% of the "
+        "replicates in brackets (the one kind of interval in this table); changes and cases "
+        "averted are paired: replicate k of every scenario shares its random numbers and its "
+        "draw of every uncertain parameter.</p>",
+        "<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr>",
+        *rows,
+        "</table>",
+    ]
 
 
 def write(experiment: Experiment, store: ResultsStore, path: Path | None = None) -> Path:

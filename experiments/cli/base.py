@@ -214,14 +214,11 @@ UncertaintyOption = Annotated[
 
 def few_replicates(replicates: int) -> None:
     """Warn, as a notice, when a comparison rests on fewer replicates than the default."""
-    from experiments.defaults import REPLICATES
+    from experiments.defaults import few_replicates_warning
 
-    if replicates < REPLICATES:
-        notice(
-            f"only {replicates} replicate{'s' if replicates != 1 else ''} per scenario: "
-            "intervals and probabilities rest on few plausible worlds and are rough; "
-            f"use --replicates {REPLICATES} or more before acting on them."
-        )
+    warning = few_replicates_warning(replicates)
+    if warning:
+        notice(warning)
 
 
 @contextmanager

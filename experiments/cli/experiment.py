@@ -69,6 +69,10 @@ def experiment_run(
     posterior: PosteriorOption = "default",
     uncertainty: UncertaintyOption = "all",
     results: Annotated[str, typer.Option(help="Folder holding experiment results.")] = "results",
+    output: Annotated[
+        str | None,
+        typer.Option(help="This experiment's folder.", show_default="RESULTS/NAME"),
+    ] = None,
 ) -> None:
     """Run an experiment (reusing stored runs) and draw its figures."""
     from experiments.experiment import run_experiment
@@ -79,6 +83,7 @@ def experiment_run(
             raise InputError(f"no experiment named {name!r}; known: {', '.join(REGISTRY)}.")
         exp = REGISTRY[name]
         folder = output_folder(results, "--results")
+        own = None if output is None else output_folder(output, "--output")
         total = (replicates or exp.replicates) * len(exp.scenarios)
         with runs_progress(total, " (or pass --results to use another folder)") as on_progress:
             result = run_experiment(
@@ -92,13 +97,15 @@ def experiment_run(
                 posterior=None if posterior == "none" else posterior,
                 uncertainty=uncertainty,
                 results=folder,
+                output=own,
                 on_progress=on_progress,
                 on_notice=notice,
             )
     for fig in result.figures:
         console.print(Text.assemble((fig.title, "bold"), f"\n  {fig.png} (+ .svg)"), soft_wrap=True)
+    where = "" if own is None else f" --input {own}"
     console.print(
-        f"{result.ran} runs made, {result.reused} reused. Report: retraffic report {name}",
+        f"{result.ran} runs made, {result.reused} reused. Report: retraffic report {name}{where}",
         soft_wrap=True,
     )
     from experiments.cli.tables import print_tables_written
@@ -112,7 +119,13 @@ def report_cmd(
     name: Annotated[str, typer.Argument(help="Experiment name.")],
     results: Annotated[str, typer.Option(help="Folder holding experiment results.")] = "results",
     output: Annotated[
-        Path | None, typer.Option(help="HTML file.", show_default="results/NAME/report.html")
+        Path | None, typer.Option(help="HTML file.", show_default="the folder's report.html")
+    ] = None,
+    input_folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--input", help="The experiment's folder (its --output).", show_default="RESULTS/NAME"
+        ),
     ] = None,
 ) -> None:
     """Write a self-contained HTML report of a stored experiment."""
@@ -128,7 +141,7 @@ def report_cmd(
             raise InputError("--results must name a folder (got an empty name).")
         if output is not None:
             output_file(output, "--output")
-        store = ResultsStore(Path(results) / name)
+        store = ResultsStore(input_folder if input_folder is not None else Path(results) / name)
         if store.read_manifest() is None or not store.finished():
             raise InputError(
                 f"no stored results for {name!r} in {store.root}; run "

@@ -67,7 +67,8 @@ def test_report_embeds_every_figure_and_caption(results, name):
     scenarios = result.experiment.scenarios
     if len(scenarios) > 1:
         assert "<h3>Decisions</h3>" in text
-        assert text.count("plausible worlds") == len(scenarios) - 1
+        decisions = text[text.index("<h3>Decisions</h3>") :].split("</ul>")[0]
+        assert decisions.count("plausible worlds") == len(scenarios) - 1
 
 
 def test_rerunning_reuses_stored_results(results):
@@ -108,6 +109,18 @@ def test_cli_runs_and_reports(tmp_path):
     out = runner.invoke(app, ["report", "evidence-fit", "--results", str(tmp_path)])
     assert out.exit_code == 0
     assert (tmp_path / "evidence-fit" / "report.html").is_file()
+    # --output puts the experiment in a folder of its own; the report reads it with --input
+    own = tmp_path / "mine"
+    again = runner.invoke(app, [*args, "--output", str(own)])
+    assert again.exit_code == 0, again.output
+    assert f"retraffic report evidence-fit --input {own}" in " ".join(again.output.split())
+    assert (own / "summary.csv").is_file() and (own / "figures" / "evidence.png").is_file()
+    assert not (tmp_path / "evidence-fit" / "mine").exists()
+    out = runner.invoke(app, ["report", "evidence-fit", "--input", str(own)])
+    assert out.exit_code == 0, out.output
+    assert (own / "report.html").is_file()
+    bad = runner.invoke(app, [*args, "--output", str(own / "summary.csv")])
+    assert bad.exit_code == 2 and "--output" in bad.output
 
 
 def test_hazard_title_is_computed_from_the_table():
@@ -242,3 +255,36 @@ def test_the_at_24_60_title_gives_the_largest_paired_change_and_its_interval(res
     title = next(f.title for f in result.figures if f.name == "at_24_60")
     assert f"{best.replace('_', ' ')} changes that by {row['estimate'] * 100:+.1f} points" in title
     assert f"interval {row['lower'] * 100:+.1f} to {row['upper'] * 100:+.1f}" in title
+
+
+def test_the_report_opens_with_key_numbers_and_lists_the_values_runs_used(results):
+    """Issue 13: key numbers in words, values used (not defaults), no paths, revision, warning."""
+    from experiments.compare import summarise
+    from experiments.outputs import MAIN_MONTHS, PARAMETER_PREFIX, RETRAFFICKED
+
+    root, done = results
+    result = done["policy-comparison"]
+    text = report.build(result.experiment, result.store)
+    assert text.index("<h2>Key numbers</h2>") < text.index("<h2>Findings</h2>")
+    names = [s.name for s in result.experiment.loaded()]
+    head = result.store.load("headline", names)
+    table = summarise(head, names[0], order=names).set_index(["scenario", "measure"])
+    for name in names:
+        row = table.loc[(name, RETRAFFICKED[MAIN_MONTHS].column)]
+        numbers = (
+            f"{row['estimate'] * 100:.1f} ({row['lower'] * 100:.1f} to {row['upper'] * 100:.1f})"
+        )
+        assert f"<td>{name}</td><td>{numbers}</td>" in text
+    # a parameter every replicate drew shows the mean of what the runs used, not its default
+    drawn = [c for c in head.columns if c.startswith(PARAMETER_PREFIX)]
+    assert drawn
+    column = drawn[0]
+    used = head.loc[head["scenario"] == names[0], column].astype(float)
+    assert (
+        f"<code>{column.removeprefix(PARAMETER_PREFIX)}</code></td><td>{used.mean():.3g} (" in text
+    )
+    assert str(root) not in text and "/work/" not in text and "/tmp/" not in text
+    revision = re.search(r"git revision <code>([^<]*)</code>", text)
+    assert revision and revision[1] not in ("", "?")
+    assert "<strong>Warning.</strong> only 2 replicates per scenario" in text  # SMALL has 2
+    assert "listed below" not in text
