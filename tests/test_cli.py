@@ -328,3 +328,19 @@ def test_scenarios_list_counts_the_levers_show_lists():
         shown = CliRunner().invoke(app, ["scenarios", "show", name])
         listed = set(re.findall(r"[a-z_]+\.[a-z_0-9]+", shown.output)) & known
         assert listed == set(load(name).overrides), name
+
+
+def test_compare_tables_at_80_columns_cut_no_name_or_header(tmp_path):
+    """Issue 13: tables wrap or stack at 80 columns, never 'safe_migrati…'."""
+    scenarios = ["baseline", "identification_not_deportation", "safe_migration"]
+    argv = ["compare", *scenarios, "--replicates", "2", "--survivors", "200", "--months", "24"]
+    argv += ["--workers", "1", "--posterior", "none", "--output", str(tmp_path / "c")]
+    out = runner.invoke(app, argv, env={"COLUMNS": "80"}, terminal_width=80)
+    assert out.exit_code == 0, out.output
+    assert "\u2026" not in out.output, out.output
+    assert max(len(line) for line in out.output.splitlines() if line.startswith(("┃", "│"))) <= 80
+    for name in scenarios:
+        assert name in out.output
+    assert "service-months" in out.output
+    # a target's code comes with the reported value in words, not "T2: 0.56"
+    assert "0.56%," in out.output and "T2)" in out.output and "T2:" not in out.output

@@ -61,10 +61,7 @@ def show(table: Table) -> None:
     (column name, then value).
     """
     table.columns[0].no_wrap = True
-    if (
-        console.measure(table, options=console.options.update_width(10_000)).minimum
-        <= console.width
-    ):
+    if not _cuts(table):
         console.print(table)
         return
     if table.title:
@@ -78,6 +75,20 @@ def show(table: Table) -> None:
             block.add_row(header, cell)
         console.print(block)
         console.print()
+
+
+def _cuts(table: Table) -> bool:
+    """Whether ``table`` printed at the terminal's width would cut a word short ("…").
+
+    Rich's own measure can say a table fits and then shorten a long header word by one
+    character, so the table is laid out and its text searched.
+    """
+    if console.measure(table, options=console.options.update_width(10_000)).minimum > (
+        console.width
+    ):
+        return True
+    lines = console.render_lines(table, console.options, pad=False)
+    return any("\u2026" in segment.text for line in lines for segment in line)
 
 
 #: Where the package's own files are: an OSError on one of them is a bug, not bad input.

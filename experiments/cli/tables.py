@@ -201,13 +201,13 @@ def _print_observed(names: list[str], cell: Cell) -> None:
     table = Table(title="What a case database would record (observation layer), (95% interval)")
     table.add_column("scenario")
     table.add_column(
-        f"recorded cases per assisted, % ({cases.statistic.target}: "
-        f"{reported[cases.statistic.key] * 100:.2f})",
+        f"recorded cases per assisted, % (reported {reported[cases.statistic.key] * 100:.2f}%, "
+        f"target {cases.statistic.target})",
         justify="right",
     )
     table.add_column(
-        f"months first to second assistance ({interval.statistic.target}: "
-        f"{reported[interval.statistic.key]:.0f})",
+        f"months from first to second assistance (reported "
+        f"{reported[interval.statistic.key]:.0f} months, target {interval.statistic.target})",
         justify="right",
     )
     for name in names:
