@@ -171,10 +171,11 @@ def averted(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure
     names, table, labels = summary_table(store, scenarios)
     others = sorted(names[1:], key=lambda n: table.loc[(n, "cases_averted_per_1000"), "estimate"])
     est, lo, hi = interval_rows(table, others, "cases_averted_per_1000")
-    colours = palette(names)
+    # one strong colour: each bar is labelled, so colour carries nothing (a pale yellow bar
+    # of the colour-blind palette was hard to see on white)
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(others))
-    ax.barh(y, est, color=[colours[n] for n in others], alpha=0.85)
+    ax.barh(y, est, color=palette(names)[names[0]], alpha=0.85)
     ax.errorbar(
         est, y, xerr=[est - lo, hi - est], fmt="none", color="black", capsize=6, linewidth=2
     )
