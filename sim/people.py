@@ -41,54 +41,54 @@ class People:
     """
 
     # static, from the cohort
-    entry_month: NDArray[np.int16]
-    age_at_entry: NDArray[np.float64]
-    female: NDArray[np.bool_]
-    purpose: NDArray[np.int8]
-    international_first: NDArray[np.bool_]
-    econ_before: NDArray[np.int8]
-    family: NDArray[np.int8]
-    substance: NDArray[np.bool_]
-    low_education: NDArray[np.bool_]
-    minority: NDArray[np.bool_]
-    region: NDArray[np.int16]
-    interception: NDArray[np.float64]
+    entry_month: NDArray[np.int16]  #: month of first exit from exploitation
+    age_at_entry: NDArray[np.float64]  #: age in years at first exit
+    female: NDArray[np.bool_]  #: female
+    purpose: NDArray[np.int8]  #: form of exploitation of the first episode (`Purpose`)
+    international_first: NDArray[np.bool_]  #: first episode crossed a border
+    econ_before: NDArray[np.int8]  #: economic situation before the first episode (`Econ`)
+    family: NDArray[np.int8]  #: family's stance (`Family`: supportive, rejecting, complicit)
+    substance: NDArray[np.bool_]  #: substance dependency
+    low_education: NDArray[np.bool_]  #: little schooling
+    minority: NDArray[np.bool_]  #: from a minority or a conflict area
+    region: NDArray[np.int16]  #: origin region
+    interception: NDArray[np.float64]  #: chance that an exit is an interception by the authorities
     # dynamic, starting from the cohort
-    debt: NDArray[np.float64]
-    psychosocial: NDArray[np.bool_]
-    trust: NDArray[np.float64]
+    debt: NDArray[np.float64]  #: debt in months of income
+    psychosocial: NDArray[np.bool_]  #: psychosocial need (recovered with time and counselling)
+    trust: NDArray[np.float64]  #: trust in services, 0 to 1
     # dynamic
-    state: NDArray[np.int8]
-    state_since: NDArray[np.int16]
-    episode: NDArray[np.int16]
-    international: NDArray[np.bool_]
-    trafficker: NDArray[np.int32]
-    exit_cause: NDArray[np.int8]
-    exit_month: NDArray[np.int16]
-    assistance_left: NDArray[np.int16]
-    package: NDArray[np.int16]
-    n_assisted: NDArray[np.int16]
-    residency: NDArray[np.bool_]
-    right_to_work: NDArray[np.bool_]
-    route: NDArray[np.int8]
-    first_route: NDArray[np.int8]
-    risk_assessed: NDArray[np.bool_]
-    employed: NDArray[np.bool_]
-    threatened: NDArray[np.bool_]
-    waiting_since: NDArray[np.int16]
-    support_place: NDArray[np.int8]
-    support_left: NDArray[np.int16]
-    monitored: NDArray[np.bool_]
-    monitoring_left: NDArray[np.int16]
-    monitored_months: NDArray[np.int16]
-    purpose_now: NDArray[np.int8]
-    first_retraffic_month: NDArray[np.int16]
-    econ_at_retraffic: NDArray[np.int8]
-    status_at_retraffic: NDArray[np.int8]
-    arrived_month: NDArray[np.int16]
-    exposed_month: NDArray[np.int16]
-    residency_until: NDArray[np.int16]
-    homeless: NDArray[np.bool_]
+    state: NDArray[np.int8]  #: where they are at the end of the month (`State`)
+    state_since: NDArray[np.int16]  #: month the current state began
+    episode: NDArray[np.int16]  #: number of trafficking episodes so far
+    international: NDArray[np.bool_]  #: current or last episode crossed a border
+    trafficker: NDArray[np.int32]  #: index of the current or last trafficker (-1: none)
+    exit_cause: NDArray[np.int8]  #: how the last exit happened (`Cause`)
+    exit_month: NDArray[np.int16]  #: month of the last exit
+    assistance_left: NDArray[np.int16]  #: months of destination assistance left
+    package: NDArray[np.int16]  #: services in the assistance package (bit set of `Package`)
+    n_assisted: NDArray[np.int16]  #: assisted episodes so far
+    residency: NDArray[np.bool_]  #: holds a residence permit in the destination
+    right_to_work: NDArray[np.bool_]  #: may work where they live
+    route: NDArray[np.int8]  #: route of the current or last return (`Route`)
+    first_route: NDArray[np.int8]  #: route of the first return (`Route`)
+    risk_assessed: NDArray[np.bool_]  #: had a risk assessment before return
+    employed: NDArray[np.bool_]  #: in work
+    threatened: NDArray[np.bool_]  #: threatened by a trafficker
+    waiting_since: NDArray[np.int16]  #: month they began waiting for support (-1: not waiting)
+    support_place: NDArray[np.int8]  #: where they wait for or hold support (`Place`)
+    support_left: NDArray[np.int16]  #: months of reintegration support left
+    monitored: NDArray[np.bool_]  #: monitored after return
+    monitoring_left: NDArray[np.int16]  #: months of monitoring left
+    monitored_months: NDArray[np.int16]  #: months monitored so far
+    purpose_now: NDArray[np.int8]  #: exploitation, current or last episode (`Purpose`)
+    first_retraffic_month: NDArray[np.int16]  #: month first re-trafficked (-1: never)
+    econ_at_retraffic: NDArray[np.int8]  #: economic situation when first re-trafficked (`Econ`)
+    status_at_retraffic: NDArray[np.int8]  #: support status when first re-trafficked
+    arrived_month: NDArray[np.int16]  #: latest arrival in a community state (settling clock)
+    exposed_month: NDArray[np.int16]  #: early-risk clock: restarts on arrival, when support ends
+    residency_until: NDArray[np.int16]  #: month a residence permit expires (-1: none or permanent)
+    homeless: NDArray[np.bool_]  #: without housing
 
     @classmethod
     def from_cohort(cls, cohort: Columns) -> People:

@@ -277,6 +277,15 @@ def test_ctrl_c_during_a_fit_says_how_to_continue_without_a_traceback(tmp_path):
     assert "interrupted: finished generations are saved" in output
     assert "--resume" in output
 
+    def left() -> list[str]:
+        group = ["ps", "-o", "pid=", "-g", str(proc.pid)]
+        return subprocess.run(group, capture_output=True, text=True).stdout.split()
+
+    deadline = time.time() + 10
+    while left() and time.time() < deadline:
+        time.sleep(0.2)
+    assert not left(), f"fit workers left running: {left()}"
+
 
 def _options(command, path=()):
     import click

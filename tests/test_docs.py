@@ -112,3 +112,32 @@ def test_the_readme_explains_every_target_the_shipped_fit_misses():
     why = text[text.index("<!-- fit:end -->") : text.index("The main job (the first command")]
     for row in missed.itertuples():
         assert f"**{row.target} {row.statistic}**" in why, (row.target, row.statistic)
+
+
+def test_the_odd_description_is_current_and_complete():
+    """Issue 14: docs/ODD.md is generated from the code (python -m experiments.odd)."""
+    from dataclasses import fields
+
+    from experiments import odd
+    from sim.people import People
+    from sim.statistics import STATISTICS
+
+    page = odd.PAGE.read_text(encoding="utf-8")
+    assert page == odd.render(), "docs/ODD.md is stale: run python -m experiments.odd"
+    for heading in (
+        "## 1. Purpose and patterns",
+        "## 2. Entities, state variables and scales",
+        "## 3. Process overview and scheduling",
+        "## 4. Design concepts",
+        "## 5. Initialisation",
+        "## 6. Input data",
+        "## 7. Submodels",
+    ):
+        assert heading in page
+    steps = [name for name, _, _ in odd.schedule()]
+    assert len(steps) == 13 and steps[0] == "arrive" and steps[-1] == "count_down"
+    for column in fields(People):
+        row = next(r for r in odd.state_variables() if r[0] == f"`{column.name}`")
+        assert row[3], f"People.{column.name} has no meaning (a '#: ...' comment)"
+    for statistic in STATISTICS:
+        assert statistic.definition in page

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -108,7 +110,7 @@ def calibrate_cmd(
         f"{settings.survivors:,} survivors per simulation.",
         soft_wrap=True,
     )
-    try:
+    with _resumable(name):
         fit = calibrate(
             name,
             mode=mode,
@@ -120,6 +122,16 @@ def calibrate_cmd(
             on_generation=lambda line: errors.print(line, highlight=False),
             resume=resume,
         )
+    _check(name, fit, settings, priors, check_draws, seed, workers, install)
+    if install and not fit.installed:
+        _refuse_install(name, fit)
+
+
+@contextmanager
+def _resumable(name: str) -> Iterator[None]:
+    """An interrupted fit says, in one line, where it is kept and how to continue it."""
+    try:
+        yield
     except KeyboardInterrupt as err:
         stopped = "terminated" if isinstance(err, Terminated) else "interrupted"
         errors.print(
@@ -128,9 +140,6 @@ def calibrate_cmd(
             soft_wrap=True,
         )
         raise typer.Exit(143 if isinstance(err, Terminated) else 130) from None
-    _check(name, fit, settings, priors, check_draws, seed, workers, install)
-    if install and not fit.installed:
-        _refuse_install(name, fit)
 
 
 def _refuse_install(name: str, fit: Any) -> None:

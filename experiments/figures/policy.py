@@ -232,15 +232,7 @@ def dose(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:
     left.axhline(0, color="black", linewidth=1)
     risk = [table.loc[(n, RETRAFFICKED[60].column), "estimate"] * 100 for n in names]
     gains = -np.diff(risk) / np.maximum(np.diff(months), 1)
-    half = (
-        months[1 + int(np.argmax(np.cumsum(-np.diff(risk)) >= 0.5 * (risk[0] - risk[-1])))]
-        if risk[0] > risk[-1]
-        else months[-1]
-    )
-    title = (
-        f"Monitoring lowers 5-year re-trafficking from {risk[0]:.1f}% to {risk[-1]:.1f}%; "
-        f"half the gain comes by {half} months"
-    )
+    title = dose_title(risk, months)
     reps, size = sample_size(store, names)
     caption = (
         f"Left: change in true re-trafficking within 60 months of exit against no "
@@ -329,3 +321,24 @@ a in assisted return: nobody in that group is followed long enough for an estima
         )
         words.append(f" No point for {labels[r.scenario]} in {r.subgroup}: {why}.")
     return "".join(words)
+
+
+def dose_title(risk: list[float], months: list[int]) -> str:
+    """The dose figure's finding from the 5-year risk (%) at each length of monitoring.
+
+    >>> dose_title([10.0, 9.0, 8.5, 8.0], [0, 6, 12, 24])
+    'Monitoring lowers 5-year re-trafficking from 10.0% to 8.0%; half the gain comes by 6 months'
+    >>> dose_title([10.0, 10.2], [0, 24])
+    'Monitoring does not lower 5-year re-trafficking: 10.0% without it, 10.2% with 24 months'
+    """
+    if risk[-1] >= risk[0]:
+        return (
+            f"Monitoring does not lower 5-year re-trafficking: {risk[0]:.1f}% without it, "
+            f"{risk[-1]:.1f}% with {months[-1]} months"
+        )
+    gained = np.cumsum(-np.diff(risk))
+    half = months[1 + int(np.argmax(gained >= 0.5 * (risk[0] - risk[-1])))]
+    return (
+        f"Monitoring lowers 5-year re-trafficking from {risk[0]:.1f}% to {risk[-1]:.1f}%; "
+        f"half the gain comes by {half} months"
+    )

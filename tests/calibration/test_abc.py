@@ -57,6 +57,7 @@ def test_weights_stay_healthy_in_24_dimensions_where_the_kernel_estimate_collaps
 
     population = _population()
     ours = _ess_share(BetaProposal(), population)
-    kernel = _ess_share(MultivariateNormalTransition(), population)
+    # few draws: in 24 dimensions most of the kernel's draws leave the cube and are drawn again
+    kernel = _ess_share(MultivariateNormalTransition(), population, draws=300)
     assert ours > 0.5, ours
     assert kernel < 0.25, kernel

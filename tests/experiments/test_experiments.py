@@ -288,3 +288,55 @@ def test_the_report_opens_with_key_numbers_and_lists_the_values_runs_used(result
     assert revision and revision[1] not in ("", "?")
     assert "<strong>Warning.</strong> only 2 replicates per scenario" in text  # SMALL has 2
     assert "listed below" not in text
+
+
+def _title(result, name):
+    return next(f.title for f in result.figures if f.name == name)
+
+
+def test_the_averted_title_names_the_policy_averting_most(results):
+    from experiments.compare import summarise
+
+    _, done = results
+    result = done["policy-comparison"]
+    names = [s.name for s in result.experiment.loaded()]
+    table = summarise(result.store.load("headline", names), names[0], order=names)
+    averted = table[table["measure"] == "cases_averted_per_1000"].set_index("scenario")
+    best = averted["estimate"].drop(names[0]).idxmax()
+    title = _title(result, "averted")
+    assert title.startswith(best.replace("_", " ").capitalize() + " averts the most"), title
+    assert f"about {averted.loc[best, 'estimate']:.0f} cases" in title
+
+
+def test_the_dose_title_gives_the_risk_at_no_and_at_most_monitoring(results):
+    from experiments.compare import summarise
+    from experiments.outputs import RETRAFFICKED
+
+    _, done = results
+    result = done["monitoring-dose"]
+    names = [s.name for s in result.experiment.loaded()]
+    table = summarise(result.store.load("headline", names), names[0], order=names)
+    risk = table[table["measure"] == RETRAFFICKED[60].column].set_index("scenario")["estimate"]
+    from experiments.figures.policy import dose_title
+
+    months = [
+        int(s.overrides.get("policy.monitoring_months", 0)) for s in result.experiment.loaded()
+    ]
+    title = _title(result, "dose")
+    assert title == dose_title([risk[n] * 100 for n in names], months)
+    lowers = risk[names[-1]] < risk[names[0]]
+    assert title.startswith("Monitoring lowers" if lowers else "Monitoring does not lower")
+    assert f"{risk[names[0]] * 100:.1f}%" in title and f"{risk[names[-1]] * 100:.1f}%" in title
+
+
+def test_the_subgroups_title_names_the_largest_benefit(results):
+    from experiments.compare import summarise_subgroups
+
+    _, done = results
+    result = done["who-benefits"]
+    names = [s.name for s in result.experiment.loaded()]
+    table = summarise_subgroups(result.store.load("subgroups", names), names[0], order=names)
+    best = table[table["scenario"] != names[0]].sort_values("difference").iloc[0]
+    title = _title(result, "subgroups")
+    assert f"{best['scenario'].replace('_', ' ')} for {best['subgroup']}" in title, title
+    assert f"({best['difference'] * 100:+.1f} points)" in title
