@@ -211,14 +211,26 @@ def _observation() -> list[str]:
     ]
 
 
-def render() -> str:
-    """The whole page."""
-    steps = [f"{k}. `{n}`: {c}." for k, (n, c, _) in enumerate(schedule(), start=1)]
+def _initialisation() -> list[str]:
     cohort = [
         (f"`{r['name']}`", str(r["default"]), r["unit"], r["source"])
         for r in parameter_table()
         if r["name"].startswith("cohort.")
     ]
+    return [
+        _summary(__import__("sim.cohort", fromlist=["_"])),
+        "",
+        "Survivors start before their first exit (state `PENDING`) and exit over the inflow "
+        "window; traffickers and service places are created from the parameters below and the "
+        "policy levers.",
+        "",
+        *_table(("parameter", "default", "unit", "source"), cohort),
+    ]
+
+
+def render() -> str:
+    """The whole page."""
+    steps = [f"{k}. `{n}`: {c}." for k, (n, c, _) in enumerate(schedule(), start=1)]
     parts = [
         "# ODD description of retrafficking-sim",
         "",
@@ -254,13 +266,7 @@ def render() -> str:
         "",
         "## 5. Initialisation",
         "",
-        _summary(__import__("sim.cohort", fromlist=["_"])),
-        "",
-        "Survivors start before their first exit (state `PENDING`) and exit over the inflow "
-        "window; traffickers and service places are created from the parameters below and the "
-        "policy levers.",
-        "",
-        *_table(("parameter", "default", "unit", "source"), cohort),
+        *_initialisation(),
         "",
         "## 6. Input data",
         "",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -101,17 +101,22 @@ def experiment_run(
                 on_progress=on_progress,
                 on_notice=notice,
             )
-    for fig in result.figures:
-        console.print(Text.assemble((fig.title, "bold"), f"\n  {fig.png} (+ .svg)"), soft_wrap=True)
-    where = "" if own is None else f" --input {own}"
-    console.print(
-        f"{result.ran} runs made, {result.reused} reused. Report: retraffic report {name}{where}",
-        soft_wrap=True,
-    )
+    _print_result(result, "" if own is None else f" --input {own}")
+    few_replicates(replicates or exp.replicates)
+
+
+def _print_result(result: Any, where: str) -> None:
+    """The figures' titles and files, the runs made, the report command and the tables."""
     from experiments.cli.tables import print_tables_written
 
+    for fig in result.figures:
+        console.print(Text.assemble((fig.title, "bold"), f"\n  {fig.png} (+ .svg)"), soft_wrap=True)
+    console.print(
+        f"{result.ran} runs made, {result.reused} reused. Report: retraffic report "
+        f"{result.experiment.name}{where}",
+        soft_wrap=True,
+    )
     print_tables_written(result.store.root)
-    few_replicates(replicates or exp.replicates)
 
 
 @app.command("report")

@@ -41,22 +41,9 @@ def pathways(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     hi = totals.quantile(0.975).loc[names].to_numpy()
     order = mean.sum().sort_values(ascending=False).index.tolist()
     labels = scenario_labels(scenarios)
-    marks = cues(order)  # six pathways: a hatch each as well as a colour
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(names))[::-1]
-    left = np.zeros(len(names))
-    for pathway in order:
-        values = mean[pathway].to_numpy()
-        ax.barh(
-            y,
-            values,
-            left=left,
-            color=marks[pathway].colour,
-            hatch=marks[pathway].hatch,
-            edgecolor="white",
-            label=str(pathway).lower().replace("_", " "),
-        )
-        left += values
+    left = _stacked_bars(ax, y, mean, order)
     ax.errorbar(left, y, xerr=[left - lo, hi - left], fmt="none", color="black", capsize=6)
     ax.set_yticks(y, [labels[n] for n in names])
     ax.set_xlabel(
@@ -88,6 +75,21 @@ def pathways(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         for n in names
     )
     return save(fig, out, "pathways", title, caption, alt)
+
+
+def _stacked_bars(ax: object, y: np.ndarray, mean: pd.DataFrame, order: list) -> np.ndarray:
+    """One bar segment per pathway (a hatch each as well as a colour); returns the totals."""
+    marks = cues(order)
+    left = np.zeros(len(mean))
+    for pathway in order:
+        values = mean[pathway].to_numpy()
+        label = str(pathway).lower().replace("_", " ")
+        mark = marks[pathway]
+        ax.barh(  # type: ignore[attr-defined]
+            y, values, left=left, color=mark.colour, hatch=mark.hatch, ec="white", label=label
+        )
+        left += values
+    return left
 
 
 def main_pathway(per_1000: pd.Series) -> str:
