@@ -189,6 +189,10 @@ class GenerationLog(logging.Handler):
             self.simulations += int(accepted[2])
             self.sink(self.line(max(self.epsilon), accepted))
         elif message.startswith(("Stop", "Calibration")) or (accepted and not self.epsilon):
+            if message.startswith("Calibration"):
+                # the prior sample the adaptive distance starts from: one population of
+                # simulations, which pyabc counts towards the budget (and the file records)
+                self.simulations += self.population
             self.sink(f"[{time.perf_counter() - self.start:7.1f} s] {message}")
 
     def line(self, t: int, accepted: re.Match[str]) -> str:

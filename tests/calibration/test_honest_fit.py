@@ -139,3 +139,15 @@ def test_a_comparison_on_an_untrustworthy_posterior_says_so(tmp_path):
         "needs: a few draws carry most of the weight, so intervals drawn from it understate "
         "what is not known."
     ]
+
+
+def test_progress_counts_the_calibration_sample_as_pyabc_and_the_file_do():
+    lines = []
+    handler = GenerationLog(lines.append, generations=4, population=40, max_simulations=1000)
+    for message in (
+        "Calibration sample t = -1.",
+        "t: 0, eps: 8.51060403e+01.",
+        "Accepted: 40 / 68 = 5.8824e-01, ESS: 4.0000e+01.",
+    ):
+        handler.emit(logging.LogRecord("ABC", logging.INFO, "", 0, message, None, None))
+    assert "108 of at most about 1,000 simulations" in lines[-1], lines
