@@ -141,3 +141,15 @@ def test_the_odd_description_is_current_and_complete():
         assert row[3], f"People.{column.name} has no meaning (a '#: ...' comment)"
     for statistic in STATISTICS:
         assert statistic.definition in page
+
+
+def test_the_readme_figure_caption_states_the_experiment_as_registered():
+    from experiments.registry import get
+    from sim import Params
+
+    experiment = get("policy-comparison")
+    survivors = experiment.survivors or Params().cohort.n_survivors
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    caption = text[text.index("(docs/figures/averted.png)") :][:600]
+    assert f"{experiment.replicates} replicate cohorts of {survivors:,}" in caption
+    assert "averted" in experiment.figures and (ROOT / "docs" / "figures" / "averted.png").is_file()

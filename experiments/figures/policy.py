@@ -130,7 +130,7 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         f"change against {labels[names[0]]} (percentage points)\n"
         "mean, 95% interval of paired differences"
     )
-    level.legend(fontsize=15)
+    change.legend(fontsize=15, loc="upper left")  # the reference row is empty there
     at60 = {n: table.loc[(n, RETRAFFICKED[60].column), "estimate"] for n in names}
     reps, size = sample_size(store, names)
     caption = (
