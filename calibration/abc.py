@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from calibration.proposals import BetaProposal, CopulaProposal, beta_shapes
 from calibration.spec import Prior, SpecError
 from sim.executors import backend
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BetaProposal",
+    "CopulaProposal",
     "GenerationLog",
     "beta_shapes",
     "distance",
@@ -68,84 +69,6 @@ def distance(scale_log: Path | None = None) -> Any:
         max_scale_weight_ratio=100,
         scale_log_file=None if scale_log is None else str(scale_log),
     )
-
-
-def _transition_base() -> Any:
-    from pyabc.transition import Transition
-
-    return Transition
-
-
-class BetaProposal(_transition_base()):  # type: ignore[misc]
-    """The proposal of each generation: an independent beta distribution per parameter.
-
-    The fit samples every parameter on its prior's quantile scale, the unit interval, where
-    every prior is uniform. pyabc's default proposal is a kernel density estimate, a normal
-    kernel around every particle. With 24 fitted parameters and 500 particles that density is
-    lumpy (every point is far from every particle), so the importance weights (prior over
-    proposal density) of the accepted particles spread over orders of magnitude: the first
-    attempt at the shipped fit kept an effective sample size of 8.8, then 1.4, of 500. A
-    normal fitted to the whole population is smooth but leaves the unit cube almost always
-    in 24 dimensions. A beta per parameter stays on the interval, is flat (weight 1) where the
-    targets say nothing and the particles stay uniform, and follows a parameter the targets
-    inform. Each beta has the mean of the last generation's accepted particles (each counted
-    once: their weights only correct for how they were proposed, and any proposal gives a
-    valid ABC-SMC generation when the weights use its own density, as pyabc's do) and
-    ``inflation`` times their variance, widened no further than uniform and kept bounded
-    (both shape parameters at least 1). Correlations between parameters are not proposed; the
-    accepted particles keep whatever the data impose.
-    """
-
-    def __init__(self, inflation: float = 3.0) -> None:
-        self.inflation = inflation
-        self.a: np.ndarray = np.ones(0)
-        self.b: np.ndarray = np.ones(0)
-
-    def fit(self, X: pd.DataFrame, w: np.ndarray) -> None:
-        """Fit each parameter's beta to the accepted particles ``X`` (``w`` unused, above)."""
-        from pyabc.transition import NotEnoughParticles
-
-        del w
-        if len(X) < 2:
-            raise NotEnoughParticles("Fitting not possible.")
-        self.a, self.b = beta_shapes(X.to_numpy(dtype=float), self.inflation)
-
-    def rvs_single(self) -> Any:
-        """One proposed particle."""
-        from pyabc import Parameter
-
-        value = np.random.beta(self.a, self.b)  # noqa: NPY002 - pyabc seeds the legacy RNG
-        return Parameter(dict(zip(self.X.columns, value, strict=True)))
-
-    def pdf(self, x: Any) -> float | np.ndarray:
-        """The proposal's density at one particle or at each row of a frame."""
-        from scipy import stats
-
-        if isinstance(x, pd.DataFrame):
-            values = x[self.X.columns].to_numpy(dtype=float)
-            return np.exp(stats.beta.logpdf(values, self.a, self.b).sum(axis=1))
-        values = np.array([x[key] for key in self.X.columns], dtype=float)
-        return float(np.exp(stats.beta.logpdf(values, self.a, self.b).sum()))
-
-
-def beta_shapes(x: np.ndarray, inflation: float) -> tuple[np.ndarray, np.ndarray]:
-    """Beta shape parameters per column of ``x`` (values in (0, 1)) by the method of moments.
-
-    Mean as the column's, variance ``inflation`` times the column's, but no wider than a
-    beta with both shapes at least 1 allows (uniform at a mean of 1/2).
-
-    >>> a, b = beta_shapes(np.array([[0.2], [0.4], [0.6], [0.8]]), inflation=2.0)
-    >>> float(a[0]), float(b[0])  # wider than uniform is not allowed: uniform
-    (1.0, 1.0)
-    >>> a, b = beta_shapes(np.array([[0.45], [0.5], [0.55]]), inflation=1.0)
-    >>> round(float(a[0]), 6), round(float(b[0]), 6)  # mean 0.5, variance 0.0025
-    (49.5, 49.5)
-    """
-    m = np.clip(x.mean(axis=0), 1e-3, 1 - 1e-3)
-    v = np.maximum(x.var(axis=0, ddof=1) * inflation, 1e-12)
-    k = m * (1 - m) / v - 1  # a + b
-    k = np.maximum(k, np.maximum(1 / m, 1 / (1 - m)))  # both shapes at least 1
-    return m * k, (1 - m) * k
 
 
 class GenerationLog(logging.Handler):
@@ -278,7 +201,7 @@ def _abc(
         simulator,
         pyabc_prior(simulator.priors),
         distance(history_path.with_name("scale_weights.json")),
-        transitions=BetaProposal(),
+        transitions=CopulaProposal(),
         population_size=fit.population,
         sampler=sampler,
     )

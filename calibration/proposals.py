@@ -1,0 +1,159 @@
+"""The fit's proposals: how each ABC-SMC generation draws its candidate particles.
+
+Every parameter is sampled on its prior's quantile scale, the unit interval, where every prior
+is uniform (:func:`calibration.abc.pyabc_prior`). Any proposal gives a valid ABC-SMC generation
+when the importance weights use its own density, as pyabc's do; what a proposal changes is how
+many simulations a generation needs and how evenly the weights fall (the effective sample
+size).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["BetaProposal", "CopulaProposal", "beta_shapes"]
+
+
+def _transition_base() -> Any:
+    from pyabc.transition import Transition
+
+    return Transition
+
+
+class BetaProposal(_transition_base()):  # type: ignore[misc]
+    """The proposal of each generation: an independent beta distribution per parameter.
+
+    The fit samples every parameter on its prior's quantile scale, the unit interval, where
+    every prior is uniform. pyabc's default proposal is a kernel density estimate, a normal
+    kernel around every particle. With 24 fitted parameters and 500 particles that density is
+    lumpy (every point is far from every particle), so the importance weights (prior over
+    proposal density) of the accepted particles spread over orders of magnitude: the first
+    attempt at the shipped fit kept an effective sample size of 8.8, then 1.4, of 500. A
+    normal fitted to the whole population is smooth but leaves the unit cube almost always
+    in 24 dimensions. A beta per parameter stays on the interval, is flat (weight 1) where the
+    targets say nothing and the particles stay uniform, and follows a parameter the targets
+    inform. Each beta has the mean of the last generation's accepted particles (each counted
+    once: their weights only correct for how they were proposed, and any proposal gives a
+    valid ABC-SMC generation when the weights use its own density, as pyabc's do) and
+    ``inflation`` times their variance, widened no further than uniform and kept bounded
+    (both shape parameters at least 1). Correlations between parameters are not proposed; the
+    accepted particles keep whatever the data impose.
+    """
+
+    def __init__(self, inflation: float = 3.0) -> None:
+        self.inflation = inflation
+        self.a: np.ndarray = np.ones(0)
+        self.b: np.ndarray = np.ones(0)
+
+    def fit(self, X: pd.DataFrame, w: np.ndarray) -> None:
+        """Fit each parameter's beta to the accepted particles ``X`` (``w`` unused, above)."""
+        from pyabc.transition import NotEnoughParticles
+
+        del w
+        if len(X) < 2:
+            raise NotEnoughParticles("Fitting not possible.")
+        self.a, self.b = beta_shapes(X.to_numpy(dtype=float), self.inflation)
+
+    def rvs_single(self) -> Any:
+        """One proposed particle."""
+        from pyabc import Parameter
+
+        value = np.random.beta(self.a, self.b)  # noqa: NPY002 - pyabc seeds the legacy RNG
+        return Parameter(dict(zip(self.X.columns, value, strict=True)))
+
+    def pdf(self, x: Any) -> float | np.ndarray:
+        """The proposal's density at one particle or at each row of a frame."""
+        from scipy import stats
+
+        if isinstance(x, pd.DataFrame):
+            values = x[self.X.columns].to_numpy(dtype=float)
+            return np.exp(stats.beta.logpdf(values, self.a, self.b).sum(axis=1))
+        values = np.array([x[key] for key in self.X.columns], dtype=float)
+        return float(np.exp(stats.beta.logpdf(values, self.a, self.b).sum()))
+
+
+def beta_shapes(x: np.ndarray, inflation: float) -> tuple[np.ndarray, np.ndarray]:
+    """Beta shape parameters per column of ``x`` (values in (0, 1)) by the method of moments.
+
+    Mean as the column's, variance ``inflation`` times the column's, but no wider than a
+    beta with both shapes at least 1 allows (uniform at a mean of 1/2).
+
+    >>> a, b = beta_shapes(np.array([[0.2], [0.4], [0.6], [0.8]]), inflation=2.0)
+    >>> float(a[0]), float(b[0])  # wider than uniform is not allowed: uniform
+    (1.0, 1.0)
+    >>> a, b = beta_shapes(np.array([[0.45], [0.5], [0.55]]), inflation=1.0)
+    >>> round(float(a[0]), 6), round(float(b[0]), 6)  # mean 0.5, variance 0.0025
+    (49.5, 49.5)
+    """
+    m = np.clip(x.mean(axis=0), 1e-3, 1 - 1e-3)
+    v = np.maximum(x.var(axis=0, ddof=1) * inflation, 1e-12)
+    k = m * (1 - m) / v - 1  # a + b
+    k = np.maximum(k, np.maximum(1 / m, 1 / (1 - m)))  # both shapes at least 1
+    return m * k, (1 - m) * k
+
+
+class CopulaProposal(BetaProposal):
+    """The beta marginals of :class:`BetaProposal`, joined by a Gaussian copula.
+
+    The independent betas leave out how parameters trade off against each other (two hazards
+    that give the same re-trafficking rate lie on a ridge): their product spreads candidates
+    over the whole box around the ridge, so few are accepted and the accepted ones' weights
+    vary. The copula keeps each marginal exactly as the beta proposal has it (uniform where the
+    targets say nothing) and adds the particles' correlations, measured on the normal scores
+    ``z = Phi^-1(F_beta(x))`` and shrunk by ``shrinkage`` towards none (so a correlation that
+    500 particles estimate poorly cannot make the proposal degenerate). Its density is the
+    product of the betas times the Gaussian copula density
+    ``|R|^-1/2 exp(-z'(R^-1 - I)z / 2)``.
+    """
+
+    def __init__(self, inflation: float = 3.0, shrinkage: float = 0.2) -> None:
+        super().__init__(inflation)
+        self.shrinkage = shrinkage
+        self.correlation: np.ndarray = np.eye(0)
+        self._precision_minus_identity: np.ndarray = np.eye(0)
+        self._log_det = 0.0
+
+    def fit(self, X: pd.DataFrame, w: np.ndarray) -> None:
+        """Fit the betas, then the correlation of the particles' normal scores."""
+        super().fit(X, w)
+        z = self._scores(X.to_numpy(dtype=float))
+        r = np.corrcoef(z, rowvar=False) if z.shape[1] > 1 else np.ones((1, 1))
+        r = (1 - self.shrinkage) * np.nan_to_num(r) + self.shrinkage * np.eye(len(r))
+        np.fill_diagonal(r, 1.0)
+        self.correlation = r
+        self._precision_minus_identity = np.linalg.inv(r) - np.eye(len(r))
+        self._log_det = float(np.linalg.slogdet(r)[1])
+
+    def _scores(self, x: np.ndarray) -> np.ndarray:
+        from scipy import stats
+
+        u = stats.beta.cdf(np.clip(x, 1e-12, 1 - 1e-12), self.a, self.b)
+        return stats.norm.ppf(np.clip(u, 1e-12, 1 - 1e-12))
+
+    def rvs_single(self) -> Any:
+        """One proposed particle: correlated normal scores mapped through each beta."""
+        from pyabc import Parameter
+        from scipy import stats
+
+        z = np.random.multivariate_normal(np.zeros(len(self.a)), self.correlation)  # noqa: NPY002
+        value = stats.beta.ppf(stats.norm.cdf(z), self.a, self.b)
+        return Parameter(dict(zip(self.X.columns, value, strict=True)))
+
+    def pdf(self, x: Any) -> float | np.ndarray:
+        """The density at one particle or at each row of a frame: betas times the copula."""
+        from scipy import stats
+
+        frame = isinstance(x, pd.DataFrame)
+        if frame:
+            values = x[self.X.columns].to_numpy(dtype=float)
+        else:
+            values = np.array([[x[key] for key in self.X.columns]], dtype=float)
+        z = self._scores(values)
+        copula = -0.5 * self._log_det - 0.5 * np.einsum(
+            "ij,jk,ik->i", z, self._precision_minus_identity, z
+        )
+        log_q = stats.beta.logpdf(values, self.a, self.b).sum(axis=1) + copula
+        return np.exp(log_q) if frame else float(np.exp(log_q[0]))
