@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from calibration.proposals import BetaProposal, CopulaProposal, beta_shapes
+from calibration.proposals import BetaProposal, beta_shapes
 from calibration.spec import Prior, SpecError
 from sim.executors import backend
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BetaProposal",
-    "CopulaProposal",
     "GenerationLog",
     "beta_shapes",
     "distance",
@@ -201,7 +200,7 @@ def _abc(
         simulator,
         pyabc_prior(simulator.priors),
         distance(history_path.with_name("scale_weights.json")),
-        transitions=CopulaProposal(),
+        transitions=BetaProposal(),
         population_size=fit.population,
         sampler=sampler,
     )

@@ -3,7 +3,7 @@
 The simulator runs the model on an IOM-like cohort (survivors arriving over ten years), turns
 its event log into what a case database records (:mod:`sim.observation`), and returns the
 fitted statistics. The distance scales each statistic adaptively and each generation proposes
-from beta marginals joined by a Gaussian copula fitted to the last one's particles
+from one beta distribution per parameter fitted to the last one's particles
 (:mod:`calibration.proposals`). pyabc keeps its history in SQLite under
 ``results/calibration/<name>/history.db``; a stopped fit continues from it (``resume``).
 

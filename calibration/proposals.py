@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["BetaProposal", "CopulaProposal", "beta_shapes"]
+__all__ = ["BetaProposal", "beta_shapes"]
 
 
 def _transition_base() -> Any:
@@ -93,67 +93,3 @@ def beta_shapes(x: np.ndarray, inflation: float) -> tuple[np.ndarray, np.ndarray
     k = m * (1 - m) / v - 1  # a + b
     k = np.maximum(k, np.maximum(1 / m, 1 / (1 - m)))  # both shapes at least 1
     return m * k, (1 - m) * k
-
-
-class CopulaProposal(BetaProposal):
-    """The beta marginals of :class:`BetaProposal`, joined by a Gaussian copula.
-
-    The independent betas leave out how parameters trade off against each other (two hazards
-    that give the same re-trafficking rate lie on a ridge): their product spreads candidates
-    over the whole box around the ridge, so few are accepted and the accepted ones' weights
-    vary. The copula keeps each marginal exactly as the beta proposal has it (uniform where the
-    targets say nothing) and adds the particles' correlations, measured on the normal scores
-    ``z = Phi^-1(F_beta(x))`` and shrunk by ``shrinkage`` towards none (so a correlation that
-    500 particles estimate poorly cannot make the proposal degenerate). Its density is the
-    product of the betas times the Gaussian copula density
-    ``|R|^-1/2 exp(-z'(R^-1 - I)z / 2)``.
-    """
-
-    def __init__(self, inflation: float = 3.0, shrinkage: float = 0.2) -> None:
-        super().__init__(inflation)
-        self.shrinkage = shrinkage
-        self.correlation: np.ndarray = np.eye(0)
-        self._precision_minus_identity: np.ndarray = np.eye(0)
-        self._log_det = 0.0
-
-    def fit(self, X: pd.DataFrame, w: np.ndarray) -> None:
-        """Fit the betas, then the correlation of the particles' normal scores."""
-        super().fit(X, w)
-        z = self._scores(X.to_numpy(dtype=float))
-        r = np.corrcoef(z, rowvar=False) if z.shape[1] > 1 else np.ones((1, 1))
-        r = (1 - self.shrinkage) * np.nan_to_num(r) + self.shrinkage * np.eye(len(r))
-        np.fill_diagonal(r, 1.0)
-        self.correlation = r
-        self._precision_minus_identity = np.linalg.inv(r) - np.eye(len(r))
-        self._log_det = float(np.linalg.slogdet(r)[1])
-
-    def _scores(self, x: np.ndarray) -> np.ndarray:
-        from scipy import stats
-
-        u = stats.beta.cdf(np.clip(x, 1e-12, 1 - 1e-12), self.a, self.b)
-        return stats.norm.ppf(np.clip(u, 1e-12, 1 - 1e-12))
-
-    def rvs_single(self) -> Any:
-        """One proposed particle: correlated normal scores mapped through each beta."""
-        from pyabc import Parameter
-        from scipy import stats
-
-        z = np.random.multivariate_normal(np.zeros(len(self.a)), self.correlation)  # noqa: NPY002
-        value = stats.beta.ppf(stats.norm.cdf(z), self.a, self.b)
-        return Parameter(dict(zip(self.X.columns, value, strict=True)))
-
-    def pdf(self, x: Any) -> float | np.ndarray:
-        """The density at one particle or at each row of a frame: betas times the copula."""
-        from scipy import stats
-
-        frame = isinstance(x, pd.DataFrame)
-        if frame:
-            values = x[self.X.columns].to_numpy(dtype=float)
-        else:
-            values = np.array([[x[key] for key in self.X.columns]], dtype=float)
-        z = self._scores(values)
-        copula = -0.5 * self._log_det - 0.5 * np.einsum(
-            "ij,jk,ik->i", z, self._precision_minus_identity, z
-        )
-        log_q = stats.beta.logpdf(values, self.a, self.b).sum(axis=1) + copula
-        return np.exp(log_q) if frame else float(np.exp(log_q[0]))
