@@ -1,8 +1,9 @@
-"""The ``retraffic`` console script: the command line, imported under a Ctrl-C guard.
+"""The ``retraffic`` console script: the command line under a Ctrl-C guard.
 
-Importing the command line takes a moment (typer, rich); Ctrl-C then would print Python's
-traceback. Every later moment is handled by the command line's error boundary
-(:func:`experiments.cli.base.boundary`).
+Importing the command line and building its commands (typer, rich) takes a moment; Ctrl-C
+then, before a command's error boundary (:func:`experiments.cli.base.boundary`) is in place,
+would print Python's traceback. The boundary handles every moment of a command itself; this
+guard covers the moments before and after it.
 """
 
 import sys
@@ -12,7 +13,8 @@ def main() -> None:
     """Console-script entry point."""
     try:
         from experiments.cli import main as command_line
+
+        command_line()
     except KeyboardInterrupt:
         sys.stderr.write("interrupted.\n")
         raise SystemExit(130) from None
-    command_line()

@@ -181,110 +181,98 @@ def test_help_and_listings_load_no_model_pandas_scipy_or_dask(argv):
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
-@pytest.mark.slow
-def test_ctrl_c_keeps_finished_runs_and_stops_every_worker_without_a_traceback(tmp_path):
+def _start(argv, cwd=ROOT):
+    """The command line in a process group of its own, as a terminal's foreground job."""
     import os
-    import signal
-    import time
-
-    out = tmp_path / "res"
-    code = "import sys; from experiments.cli import main; sys.argv[0] = 'retraffic'; main()"
-    argv = ["compare", "baseline", "residency", "--replicates", "8", "--survivors", "40000"]
-    argv += ["--workers", "2", "--posterior", "none", "--output", str(out)]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, *argv],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's foreground job
-    )
-    deadline = time.time() + 120
-    while not list(out.glob("runs/*/r*")) and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.1)
-    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches every process of the group
-    output, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 130, output
-    assert "interrupted: finished runs are saved" in output
-    assert "Traceback" not in output
-    assert list(out.glob("runs/*/r*"))
-
-    def left() -> list[str]:
-        group = ["ps", "-o", "pid=", "-g", str(proc.pid)]
-        return subprocess.run(group, capture_output=True, text=True).stdout.split()
-
-    deadline = time.time() + 10
-    while left() and time.time() < deadline:
-        time.sleep(0.2)
-    assert not left(), f"processes left running: {left()}"
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("delay", [0.5, 2.0, 4.0, 7.0])
-def test_ctrl_c_at_any_moment_prints_one_line(tmp_path, delay):
-    """Issue 13: while importing, starting workers, running, drawing or writing tables."""
-    import os
-    import signal
-    import time
 
     code = "import sys; from experiments.entry import main; sys.argv[0] = 'retraffic'; main()"
-    argv = ["experiment", "run", "policy-comparison", "--replicates", "2", "--survivors", "300"]
-    argv += ["--months", "24", "--workers", "2", "--results", str(tmp_path)]
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-c", code, *argv],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    time.sleep(delay)
-    if proc.poll() is not None:
-        pytest.skip(f"the command finished within {delay} s on this machine")
-    os.killpg(proc.pid, signal.SIGINT)
-    output, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 130, output
-    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
-    assert len([line for line in output.splitlines() if "interrupted" in line]) == 1, output
-
-
-@pytest.mark.slow
-def test_ctrl_c_during_a_fit_says_how_to_continue_without_a_traceback(tmp_path):
-    import os
-    import signal
-    import time
-
-    code = "import sys; from experiments.entry import main; sys.argv[0] = 'retraffic'; main()"
-    argv = ["calibrate", "--quick", "--name", "interrupted", "--survivors", "300", "--workers", "2"]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, *argv],
-        cwd=tmp_path,
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
+
+
+def _interrupt(proc):
+    """Ctrl-C, which reaches every process of the group; the output and the exit code."""
+    import os
+    import signal
+
+    os.killpg(proc.pid, signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    return output, proc.returncode
+
+
+def _left_running(proc, seconds=10):
+    """The processes of ``proc``'s group still running after up to ``seconds``."""
+    import time
+
+    def left():
+        group = ["ps", "-o", "pid=", "-g", str(proc.pid)]
+        return subprocess.run(group, capture_output=True, text=True).stdout.split()
+
+    deadline = time.time() + seconds
+    while left() and time.time() < deadline:
+        time.sleep(0.2)
+    return left()
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_finished_runs_and_stops_every_worker_without_a_traceback(tmp_path):
+    import time
+
+    out = tmp_path / "res"
+    argv = ["compare", "baseline", "residency", "--replicates", "8", "--survivors", "40000"]
+    proc = _start([*argv, "--workers", "2", "--posterior", "none", "--output", str(out)])
+    deadline = time.time() + 120
+    while not list(out.glob("runs/*/r*")) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    output, code = _interrupt(proc)
+    assert code == 130, output
+    assert "interrupted: finished runs are saved" in output
+    assert "Traceback" not in output
+    assert list(out.glob("runs/*/r*"))
+    assert not (left := _left_running(proc)), f"processes left running: {left}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.5, 2.0, 4.0, 7.0])
+def test_ctrl_c_at_any_moment_prints_one_line(tmp_path, delay):
+    """Issue 13: while importing, starting workers, running, drawing or writing tables."""
+    import time
+
+    argv = ["experiment", "run", "policy-comparison", "--replicates", "2", "--survivors", "300"]
+    proc = _start([*argv, "--months", "24", "--workers", "2", "--results", str(tmp_path)])
+    time.sleep(delay)
+    if proc.poll() is not None:
+        pytest.skip(f"the command finished within {delay} s on this machine")
+    output, code = _interrupt(proc)
+    assert code == 130, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert len([line for line in output.splitlines() if "interrupted" in line]) == 1, output
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_fit_says_how_to_continue_without_a_traceback(tmp_path):
+    import time
+
+    argv = ["calibrate", "--quick", "--name", "interrupted", "--survivors", "300", "--workers", "2"]
+    proc = _start(argv, cwd=tmp_path)
     history = tmp_path / "results" / "calibration" / "interrupted" / "history.db"
     deadline = time.time() + 120
     while not history.exists() and time.time() < deadline and proc.poll() is None:
         time.sleep(0.2)
     time.sleep(3)  # the workers are simulating
-    os.killpg(proc.pid, signal.SIGINT)
-    output, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 130, output
+    output, code = _interrupt(proc)
+    assert code == 130, output
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
     assert "interrupted: finished generations are saved" in output
     assert "--resume" in output
-
-    def left() -> list[str]:
-        group = ["ps", "-o", "pid=", "-g", str(proc.pid)]
-        return subprocess.run(group, capture_output=True, text=True).stdout.split()
-
-    deadline = time.time() + 10
-    while left() and time.time() < deadline:
-        time.sleep(0.2)
-    assert not left(), f"fit workers left running: {left()}"
+    assert not (left := _left_running(proc)), f"fit workers left running: {left}"
 
 
 def _options(command, path=()):
