@@ -226,6 +226,15 @@ def test_the_evidence_figure_has_a_panel_for_every_target_and_counts_by_the_fit_
     assert f"reproduce {int(table['reproduced'].sum())} of {len(table)} " in title
 
 
+def _summary(results, name):
+    """An experiment's result, scenario names and comparison summary (experiments.compare)."""
+    from experiments.compare import summarise
+
+    result = results[1][name]
+    names = [s.name for s in result.experiment.loaded()]
+    return result, names, summarise(result.store.load("headline", names), names[0], order=names)
+
+
 def test_the_curves_title_names_the_policy_lowest_at_the_last_month_shown(results):
     from experiments.figures.policy import curve_bands
 
@@ -242,13 +251,9 @@ def test_the_curves_title_names_the_policy_lowest_at_the_last_month_shown(result
 
 
 def test_the_at_24_60_title_gives_the_largest_paired_change_and_its_interval(results):
-    from experiments.compare import summarise
     from experiments.outputs import DIFFERENCE
 
-    _, done = results
-    result = done["policy-comparison"]
-    names = [s.name for s in result.experiment.loaded()]
-    table = summarise(result.store.load("headline", names), names[0], order=names)
+    result, names, table = _summary(results, "policy-comparison")
     change = table[table["measure"] == DIFFERENCE[60].column].set_index("scenario").drop(names[0])
     best = change["estimate"].idxmin()
     row = change.loc[best]
@@ -295,12 +300,8 @@ def _title(result, name):
 
 
 def test_the_averted_title_names_the_policy_averting_most(results):
-    from experiments.compare import summarise
 
-    _, done = results
-    result = done["policy-comparison"]
-    names = [s.name for s in result.experiment.loaded()]
-    table = summarise(result.store.load("headline", names), names[0], order=names)
+    result, names, table = _summary(results, "policy-comparison")
     averted = table[table["measure"] == "cases_averted_per_1000"].set_index("scenario")
     best = averted["estimate"].drop(names[0]).idxmax()
     title = _title(result, "averted")
@@ -309,13 +310,9 @@ def test_the_averted_title_names_the_policy_averting_most(results):
 
 
 def test_the_dose_title_gives_the_risk_at_no_and_at_most_monitoring(results):
-    from experiments.compare import summarise
     from experiments.outputs import RETRAFFICKED
 
-    _, done = results
-    result = done["monitoring-dose"]
-    names = [s.name for s in result.experiment.loaded()]
-    table = summarise(result.store.load("headline", names), names[0], order=names)
+    result, names, table = _summary(results, "monitoring-dose")
     risk = table[table["measure"] == RETRAFFICKED[60].column].set_index("scenario")["estimate"]
     from experiments.figures.policy import dose_title
 
