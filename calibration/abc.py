@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from calibration.proposals import BetaProposal, beta_shapes
+from calibration.proposals import BetaProposal, ClosingProposal, beta_shapes
 from calibration.spec import Prior, SpecError
 from sim.executors import backend
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BetaProposal",
+    "ClosingProposal",
     "GenerationLog",
     "beta_shapes",
     "distance",
@@ -166,17 +167,24 @@ def run_abc(
     observed: dict[str, float] | None,
     on_generation: Callable[[str], None] | None,
     resume: bool = False,
+    closing: bool = False,
 ) -> tuple[Any, float, str]:
-    """Run (or continue) ABC-SMC on ``where`` (workers, scheduler).
+    """Run (or continue) ABC-SMC on ``where`` (workers, scheduler), or close it.
+
+    With ``closing``, only the closing generation (:func:`close`) is added to the fit in
+    ``history_path``.
 
     Returns:
         pyabc's history, the seconds this call took, and the sampler's name.
     """
     sampler, client = _sampler(*where)
     try:
-        history, seconds = _abc(
-            simulator, fit, sampler, seed, history_path, observed, on_generation, resume
-        )
+        if closing:
+            history, seconds = close(simulator, fit, sampler, seed, history_path, on_generation)
+        else:
+            history, seconds = _abc(
+                simulator, fit, sampler, seed, history_path, observed, on_generation, resume
+            )
     finally:
         if client is not None:
             client.close()
@@ -222,6 +230,19 @@ def _abc(
         on_generation, fit.generations, fit.population, fit.max_simulations or np.inf
     )
     handler.simulations = int(abc.history.total_nr_simulations) if resume else 0
+    return _logged(
+        abc,
+        handler,
+        minimum_epsilon=fit.min_epsilon,
+        max_nr_populations=fit.generations - done,
+        max_total_nr_simulations=fit.max_simulations or np.inf,
+        min_acceptance_rate=fit.min_acceptance_rate,
+        max_walltime=timedelta(minutes=fit.max_minutes) if fit.max_minutes else None,
+    )
+
+
+def _logged(abc: Any, handler: GenerationLog, **run: Any) -> tuple[Any, float]:
+    """``abc.run(**run)`` with pyabc's log lines turned into progress lines by ``handler``."""
     logger = logging.getLogger("ABC")
     own_handlers = logger.handlers[:]  # pyabc's own stderr handler: replaced while we run
     for h in own_handlers:
@@ -230,18 +251,74 @@ def _abc(
     logger.setLevel(logging.INFO)
     start = time.perf_counter()
     try:
-        history = abc.run(
-            minimum_epsilon=fit.min_epsilon,
-            max_nr_populations=fit.generations - done,
-            max_total_nr_simulations=fit.max_simulations or np.inf,
-            min_acceptance_rate=fit.min_acceptance_rate,
-            max_walltime=timedelta(minutes=fit.max_minutes) if fit.max_minutes else None,
-        )
+        history = abc.run(**run)
     finally:
         logger.removeHandler(handler)
         for h in own_handlers:
             logger.addHandler(h)
     return history, time.perf_counter() - start
+
+
+#: The lowest acceptance rate a closing generation may reach before it is abandoned (then
+#: after ``population / CLOSING_MIN_ACCEPTANCE`` simulations, and the fit stays as it was).
+CLOSING_MIN_ACCEPTANCE = 0.02
+
+
+def close(
+    simulator: Any,
+    fit: FitSettings,
+    sampler: Any,
+    seed: int,
+    history_path: Path,
+    on_generation: Callable[[str], None] | None,
+) -> tuple[Any, float]:
+    """Add the closing generation to the fit in ``history_path``: spread its weights evenly.
+
+    Each narrowing generation of ABC-SMC lowers the tolerance and proposes from the one
+    before; with independent proposals over many parameters the importance weights grow
+    uneven, and the effective sample size falls. The closing generation targets the same
+    ABC posterior as the fit's last generation (its tolerance, and the distance with that
+    generation's scale weights, fixed) and proposes from :class:`ClosingProposal`, half
+    prior: a valid ABC-SMC generation (the weights are prior over proposal density) whose
+    weights are even, at the price of a lower acceptance rate. It becomes the posterior.
+    """
+    import json
+
+    import pyabc
+
+    run = _last_run(history_path)
+    last = pyabc.History(f"sqlite:///{history_path.resolve()}", _id=run)
+    t = int(last.max_t)
+    epsilon = float(last.get_all_populations()["epsilon"].iloc[-1])
+    scales = history_path.with_name("scale_weights.json")
+    try:
+        weights = json.loads(scales.read_text(encoding="utf-8"))[str(t)]
+    except (OSError, KeyError, ValueError):
+        raise SpecError(
+            f"--close: {scales} has no distance weights of generation {t + 1}, which the "
+            "closing generation reuses; it is written beside history.db by the fit."
+        ) from None
+    abc = pyabc.ABCSMC(
+        simulator,
+        pyabc_prior(simulator.priors),
+        pyabc.PNormDistance(p=2, fixed_weights=weights),
+        transitions=ClosingProposal(),
+        eps=pyabc.ConstantEpsilon(epsilon),
+        population_size=fit.population,
+        sampler=sampler,
+    )
+    np.random.seed(seed + t + 1)  # noqa: NPY002 - pyabc samples from the legacy global RNG
+    abc.load(f"sqlite:///{history_path.resolve()}", abc_id=run)
+    handler = GenerationLog(on_generation, t + 2, fit.population)
+    handler.simulations = int(last.total_nr_simulations)
+    history, seconds = _logged(
+        abc, handler, max_nr_populations=1, min_acceptance_rate=CLOSING_MIN_ACCEPTANCE
+    )
+    if history.max_t > t:  # the weights it used, for a later closing of this one
+        log = json.loads(scales.read_text(encoding="utf-8"))
+        log[str(history.max_t)] = weights
+        scales.write_text(json.dumps(log), encoding="utf-8")
+    return history, seconds
 
 
 def _last_run(history_path: Path) -> int:

@@ -4,8 +4,10 @@ The simulator runs the model on an IOM-like cohort (survivors arriving over ten 
 its event log into what a case database records (:mod:`sim.observation`), and returns the
 fitted statistics. The distance scales each statistic adaptively and each generation proposes
 from one beta distribution per parameter fitted to the last one's particles
-(:mod:`calibration.proposals`). pyabc keeps its history in SQLite under
-``results/calibration/<name>/history.db``; a stopped fit continues from it (``resume``).
+(:mod:`calibration.proposals`); a full fit that ends with uneven weights adds a closing
+generation at its last tolerance (:func:`calibration.abc.close`). pyabc keeps its history in
+SQLite under ``results/calibration/<name>/history.db``; a stopped fit continues from it
+(``resume``).
 
 Reproducibility: with one worker (``SingleCoreSampler``) a seed fixes the whole fit. pyabc's
 multicore sampler reseeds its worker processes from the operating system, so parallel fits
@@ -63,6 +65,10 @@ class FitSettings:
     min_acceptance_rate: float = 0.0
     #: The fit stops after the first generation that ends past this many minutes (0: no limit).
     max_minutes: float = 0.0
+    #: When the narrowing generations end with an effective sample size below
+    #: :data:`calibration.posterior.MIN_ESS_SHARE` of the population, add the closing
+    #: generation (:func:`calibration.abc.close`), which becomes the posterior.
+    close: bool = False
 
 
 SETTINGS = {
@@ -78,6 +84,7 @@ SETTINGS = {
         generations=30,
         max_simulations=10_000,
         min_acceptance_rate=0.1,
+        close=True,
     ),
 }
 
@@ -180,6 +187,7 @@ def calibrate(
     install: bool = False,
     on_generation: Callable[[str], None] | None = None,
     resume: bool = False,
+    close: bool = False,
 ) -> FitResult:
     """Run ABC-SMC and write the posterior.
 
@@ -201,19 +209,28 @@ def calibrate(
         resume: Continue the fit in ``results_dir/name/history.db`` from its last finished
             generation (:class:`SpecError` without one); ``generations`` and the simulation
             budget count what it already did.
+        close: Add only the closing generation (:func:`calibration.abc.close`) to the fit in
+            ``results_dir/name/history.db``, now, whatever its effective sample size.
     """
     fit = settings or SETTINGS[mode]
     targets = targets or [t for t in load_targets() if t.fit]
     priors = priors or load_priors(calibrated_only=True)
-    history_path = _history(results_dir / name, resume)
+    history_path = _history(results_dir / name, resume or close)
     simulator = Simulator(targets, base_overrides(fit), priors)
-    history, seconds, sampler = run_abc(
-        simulator, fit, (workers, scheduler), seed, history_path, observed, on_generation, resume
-    )
+    where = (workers, scheduler)
+    run = (simulator, fit, where, seed, history_path, observed, on_generation)
+    history, seconds, sampler = run_abc(*run, resume, closing=close)
     posterior = _posterior(history, simulator)
+    closed = close or (fit.close and not trustworthy(posterior)[0])
+    if closed and not close:
+        history, more, sampler = run_abc(*run, closing=True)
+        posterior, seconds = _posterior(history, simulator), seconds + more
     meta = _meta(name, mode if settings is None else "custom", seed, fit, history, seconds)
     meta.update(fitted=[p.parameter for p in priors], targets=[t.key for t in targets])
     meta.update(sampler=sampler, effective_sample_size=_ess(posterior), resumed=resume)
+    meta.update(closed=closed)
+    if closed:
+        meta["distance"] += "; closing generation at the last tolerance and weights, fixed"
     path = history_path.with_name("posterior.parquet")
     write_posterior(posterior, path, meta)
     return FitResult(

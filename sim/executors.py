@@ -272,7 +272,12 @@ def _shared(
                 process.terminate()
             for process in processes:  # gone before this process removes what they share
                 process.join(timeout=10)
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=finished, cancel_futures=True)
+        if manager is not None:
+            # Its closing of the pool's wake-up pipe would race the interpreter's exit,
+            # which writes to that pipe (CPython 3.11): a traceback after the last line.
+            manager.join(timeout=10)
 
 
 class _Here(Executor):

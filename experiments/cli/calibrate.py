@@ -66,6 +66,14 @@ _Resume = Annotated[
     typer.Option(help="Continue the fit NAME from its last finished generation (same settings)."),
 ]
 
+_Close = Annotated[
+    bool,
+    typer.Option(
+        help="Add only the closing generation to the fit NAME (at its last tolerance, to "
+        "even out the weights) and check it."
+    ),
+]
+
 
 @app.command("calibrate")
 def calibrate_cmd(
@@ -82,6 +90,7 @@ def calibrate_cmd(
     check_draws: _Draws = 30,
     install: _Install = False,
     resume: _Resume = False,
+    close: _Close = False,
 ) -> None:
     """Fit the uncertain parameters to the reported rates (ABC-SMC) and check the fit."""
     from dataclasses import replace
@@ -121,6 +130,7 @@ def calibrate_cmd(
             install=install,
             on_generation=lambda line: errors.print(line, highlight=False),
             resume=resume,
+            close=close,
         )
     _check(name, fit, settings, priors, check_draws, seed, workers, install)
     if install and not fit.installed:

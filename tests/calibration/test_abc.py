@@ -61,3 +61,55 @@ def test_weights_stay_healthy_in_24_dimensions_where_the_kernel_estimate_collaps
     kernel = _ess_share(MultivariateNormalTransition(), population, draws=300)
     assert ours > 0.5, ours
     assert kernel < 0.25, kernel
+
+
+def test_the_closing_proposal_is_the_mixture_it_draws_from_and_follows_the_weights():
+    from scipy import stats
+
+    from calibration.abc import ClosingProposal
+
+    rng = np.random.default_rng(4)
+    population = pd.DataFrame({"a": rng.random(400), "b": rng.random(400)})
+    # weights that make "a" a beta(8, 2) posterior: the fit must follow them, not the particles
+    weights = stats.beta.pdf(population["a"], 8, 2)
+    proposal = ClosingProposal(inflation=1.0, prior_share=0.5)
+    proposal.fit(population, weights / weights.sum())
+    mean = proposal.a / (proposal.a + proposal.b)
+    assert mean[0] == pytest.approx(0.8, abs=0.03)  # the unweighted mean is 0.5
+    x = population.iloc[:5]
+    expected = (0.5 * stats.beta.pdf(x["a"], proposal.a[0], proposal.b[0]) + 0.5) * (
+        0.5 * stats.beta.pdf(x["b"], proposal.a[1], proposal.b[1]) + 0.5
+    )
+    np.testing.assert_allclose(proposal.pdf(x), expected)
+    assert proposal.pdf(x.iloc[0]) == pytest.approx(expected[0])
+    np.random.seed(5)  # noqa: NPY002
+    draws = np.array([proposal.rvs_single()["a"] for _ in range(6000)])
+    # half the draws uniform (mean 1/2), half from the beta: the mixture's mean and density
+    assert draws.mean() == pytest.approx(0.5 * 0.5 + 0.5 * mean[0], abs=0.015)
+    counts, edges = np.histogram(draws, bins=10, range=(0, 1))
+    centre = (edges[:-1] + edges[1:]) / 2
+    density = 0.5 * stats.beta.pdf(centre, proposal.a[0], proposal.b[0]) + 0.5
+    np.testing.assert_allclose(counts / len(draws) * 10, density, rtol=0.2, atol=0.05)
+
+
+def test_the_closing_proposal_keeps_weights_even_where_the_betas_do_not():
+    """Why a fit closes: 24 mildly informed parameters make the betas' weights uneven.
+
+    Accepted particles follow proposal times likelihood and weigh prior over proposal, so
+    the effective sample size share is ``1 / (E[q] E[1/q])`` over the posterior.
+    """
+    from calibration.abc import ClosingProposal
+
+    rng = np.random.default_rng(6)
+    # a posterior tilted a little in every parameter: beta(1, 1.3), mean 0.43
+    population = pd.DataFrame(rng.beta(1, 1.3, (4000, 24)), columns=[f"p{i}" for i in range(24)])
+    even = np.full(len(population), 1 / len(population))
+
+    def share(proposal):
+        proposal.fit(population, even)
+        q = proposal.pdf(population)
+        return 1 / (q.mean() * (1 / q).mean())
+
+    closing, betas = share(ClosingProposal()), share(BetaProposal(inflation=3.0))
+    assert closing > 0.8, closing
+    assert betas < 0.5, betas

@@ -141,3 +141,27 @@ def test_a_stopped_fit_resumes_from_its_last_generation(tmp_path):
         calibrate("r", settings=TINY, seed=6, workers=1, results_dir=tmp_path, resume=True)
     with pytest.raises(SpecError, match="no fit to continue"):
         calibrate("none", settings=TINY, workers=1, results_dir=tmp_path, resume=True)
+
+
+def test_closing_adds_one_generation_at_the_last_tolerance_and_distance(tmp_path):
+    import json
+
+    import pyabc
+
+    first = calibrate("c", settings=TINY, seed=8, workers=1, results_dir=tmp_path)
+    closed = calibrate("c", settings=TINY, seed=8, workers=1, results_dir=tmp_path, close=True)
+    assert closed.generations == first.generations + 1
+    assert closed.final_epsilon == first.final_epsilon
+    _, meta = read_posterior(closed.posterior_path)
+    assert meta["closed"] is True and meta["generations"] == 3
+    history = pyabc.History(f"sqlite:///{closed.history_path}")
+    scales = json.loads(closed.history_path.with_name("scale_weights.json").read_text())
+    # the closing generation used the last narrowing generation's distance weights
+    assert scales["2"] == scales["1"]
+    distance = pyabc.PNormDistance(p=2, fixed_weights=scales["1"])
+    distance.initialize(t=2, get_sample=lambda: None, x_0=history.observed_sum_stat(), total_sims=0)
+    _, stats = history.get_weighted_sum_stats(t=2)
+    assert all(distance(s, history.observed_sum_stat(), t=2) <= closed.final_epsilon for s in stats)
+    closed.history_path.with_name("scale_weights.json").unlink()
+    with pytest.raises(SpecError, match="no distance weights of generation 3"):
+        calibrate("c", settings=TINY, seed=8, workers=1, results_dir=tmp_path, close=True)
