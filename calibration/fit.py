@@ -193,8 +193,8 @@ def calibrate(
 
     Args:
         name: Name of the fit; files go to ``<results_dir>/<name>/``.
-        mode: ``"quick"`` or ``"full"`` (see :data:`SETTINGS`), unless ``settings`` is given.
-        settings: Explicit fit size.
+        mode: ``"quick"`` or ``"full"`` (:data:`SETTINGS`).
+        settings: Explicit fit size instead.
         seed: Seed of pyabc's sampling and of every simulation seed it draws.
         workers: Local processes (1 = single-core, reproducible); default all cores.
         scheduler: Dask scheduler address for pyabc's ``DaskDistributedSampler``.
@@ -202,35 +202,29 @@ def calibrate(
         priors: The parameters to fit (default: ``calibrate = true``); others stay at defaults.
         targets: The targets to fit (default: ``fit = true`` in the targets file).
         results_dir: Where fits are written.
-        install: Also copy the posterior to ``calibration/posterior/<name>.parquet``; refused
-            (``FitResult.installed`` False) below an effective sample size of half the
-            population.
+        install: Also copy the posterior to ``calibration/posterior/<name>.parquet``, unless
+            its effective sample size is below half the population (``installed`` False).
         on_generation: Receives one progress line per generation.
-        resume: Continue the fit in ``results_dir/name/history.db`` from its last finished
-            generation (:class:`SpecError` without one); ``generations`` and the simulation
-            budget count what it already did.
-        close: Add only the closing generation (:func:`calibration.abc.close`) to the fit in
-            ``results_dir/name/history.db``, now, whatever its effective sample size.
+        resume: Continue the fit in ``<results_dir>/<name>/history.db`` (:class:`SpecError`
+            without one); ``generations`` and the budget count what it already did.
+        close: Add only the closing generation (:func:`calibration.abc.close`) to that fit.
     """
     fit = settings or SETTINGS[mode]
     targets = targets or [t for t in load_targets() if t.fit]
     priors = priors or load_priors(calibrated_only=True)
     history_path = _history(results_dir / name, resume or close)
     simulator = Simulator(targets, base_overrides(fit), priors)
-    where = (workers, scheduler)
-    run = (simulator, fit, where, seed, history_path, observed, on_generation)
+    run = (simulator, fit, (workers, scheduler), seed, history_path, observed, on_generation)
     history, seconds, sampler = run_abc(*run, resume, closing=close)
     posterior = _posterior(history, simulator)
     closed = close or (fit.close and not trustworthy(posterior)[0])
-    if closed and not close:
+    if closed and not close:  # the narrowing generations ended with uneven weights
         history, more, sampler = run_abc(*run, closing=True)
         posterior, seconds = _posterior(history, simulator), seconds + more
     meta = _meta(name, mode if settings is None else "custom", seed, fit, history, seconds)
     meta.update(fitted=[p.parameter for p in priors], targets=[t.key for t in targets])
     meta.update(sampler=sampler, effective_sample_size=_ess(posterior), resumed=resume)
-    meta.update(closed=closed)
-    if closed:
-        meta["distance"] += "; closing generation at the last tolerance and weights, fixed"
+    meta.update(closed=closed, distance=_DISTANCE + (_CLOSED if closed else ""))
     path = history_path.with_name("posterior.parquet")
     write_posterior(posterior, path, meta)
     return FitResult(
@@ -238,6 +232,11 @@ def calibrate(
         meta["generations"], seconds, meta["effective_sample_size"],
         installed=install and _install(posterior, path, name),
     )  # fmt: skip
+
+
+#: How the posterior file describes the fit's distance (and its closing generation).
+_DISTANCE = "Euclidean, adaptive median-absolute-deviation scales (pyabc)"
+_CLOSED = "; closing generation at the last tolerance and weights, fixed"
 
 
 def _ess(posterior: pd.DataFrame) -> float:
@@ -271,7 +270,7 @@ def _meta(
         "max_generations": fit.generations,
         "max_simulations": fit.max_simulations,
         "min_acceptance_rate": fit.min_acceptance_rate,
-        "distance": "Euclidean, adaptive median-absolute-deviation scales (pyabc)",
+        "distance": _DISTANCE,
         "date": datetime.now(UTC).isoformat(),
         "sim_version": sim.__version__,
     }

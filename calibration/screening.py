@@ -78,7 +78,7 @@ def screen(
     from calibration.fit import SETTINGS
 
     settings = settings or SETTINGS["full"]
-    priors, targets = load_priors(), load_targets()
+    priors, targets = load_priors(runs_only=True), load_targets()
     values = prior_draws(priors, draws, seed)
     jobs = [
         Draw(

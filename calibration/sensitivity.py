@@ -103,7 +103,7 @@ def analyse(
         raise ValueError(
             f"months must be at least {MONTHS} for the {MONTHS}-month outcome (got {months})."
         )
-    priors = load_priors()
+    priors = load_priors(runs_only=True)
     spec = problem(priors)
     design = _design(method, spec, samples, seed)
     # Every sample uses the same simulation seed (common random numbers): an elementary effect

@@ -22,6 +22,8 @@ from sim.statistics import BY_KEY, STATISTICS
 HERE = Path(__file__).resolve().parent
 TARGETS = HERE / "targets.toml"
 PRIORS = HERE / "priors.toml"
+#: The parameter group of unit costs, which price a run and change nothing in it.
+COSTS = "costs"
 
 
 class SpecError(ParameterError):
@@ -62,6 +64,11 @@ class Prior:
     calibrate: bool = True
     #: The parameter is a whole number: values are rounded to the nearest one.
     integer: bool = False
+
+    @property
+    def changes_runs(self) -> bool:
+        """Whether the parameter changes what a run simulates (a unit cost only prices it)."""
+        return not self.parameter.startswith(f"{COSTS}.")
 
     def ppf(self, q: float) -> float | int:
         """The value at quantile ``q`` in (0, 1) (rounded for a whole-number parameter)."""
@@ -172,8 +179,17 @@ def load_targets(path: Path = TARGETS) -> list[Target]:
     return targets
 
 
-def load_priors(path: Path = PRIORS, calibrated_only: bool = False) -> list[Prior]:
-    """Read and validate the priors file (only the ABC-fitted ones with ``calibrated_only``)."""
+def load_priors(
+    path: Path = PRIORS, calibrated_only: bool = False, runs_only: bool = False
+) -> list[Prior]:
+    """Read and validate the priors file.
+
+    Args:
+        path: The priors file.
+        calibrated_only: Only the ABC-fitted priors.
+        runs_only: Only the priors of parameters that change a run (not the unit costs,
+            which the screening and the sensitivity analysis of outcomes leave out).
+    """
     priors = []
     for number, entry in enumerate(_entries(path, "prior"), start=1):
         values = _typed(path, number, entry, _PRIOR_FIELDS)
@@ -206,8 +222,16 @@ def load_priors(path: Path = PRIORS, calibrated_only: bool = False) -> list[Prio
             raise SpecError(f"{where}: a loguniform prior needs lower above 0.")
         if not values["reason"].strip():
             raise SpecError(f"{where}: reason must say why the range is what it is.")
-        priors.append(Prior(**values, integer=whole))
+        prior = Prior(**values, integer=whole)
+        if prior.calibrate and not prior.changes_runs:
+            raise SpecError(
+                f"{where}: a unit cost changes no run, so it cannot be fitted: "
+                "add calibrate = false."
+            )
+        priors.append(prior)
     names = [p.parameter for p in priors]
     if len(set(names)) != len(names):
         raise SpecError(f"{path.name}: a parameter has two priors.")
+    if runs_only:
+        priors = [p for p in priors if p.changes_runs]
     return [p for p in priors if p.calibrate] if calibrated_only else priors

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from calibration.spec import COSTS
+from experiments.costs import cost_effectiveness
 from experiments.defaults import REPLICATES, SEED
 from experiments.outputs import (
     DIFFERENCE,
@@ -49,6 +51,9 @@ class Comparison:
     decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: One row per policy: what would change its answer (:func:`flips`).
     flips: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per scenario: costs in money and cost per case averted
+    #: (:func:`experiments.costs.cost_effectiveness`).
+    costs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def compare(scenarios: Sequence[str | Path | Scenario], **options: Any) -> pd.DataFrame:
@@ -122,6 +127,7 @@ def summarised(
         reused=reused,
         decisions=decisions(headline, names[0], order=names),
         flips=flips(headline, names[0], order=names),
+        costs=cost_effectiveness(headline, names[0], order=names, seed=seed),
     )
 
 
@@ -199,7 +205,10 @@ def flips(
 
     order = list(order or sorted(headline["scenario"].unique()))
     column = RETRAFFICKED[MAIN_MONTHS].column
+    # unit costs price a run and change nothing in it: they cannot flip re-trafficking
+    costs = f"{PARAMETER_PREFIX}{COSTS}."
     params = [c for c in headline.columns if c.startswith(PARAMETER_PREFIX)]
+    params = [c for c in params if not c.startswith(costs)]
     wide = headline.pivot(index="replicate", columns="scenario", values=column)
     drawn = headline[headline["scenario"] == reference].set_index("replicate")[params]
     drawn = drawn.loc[:, drawn.nunique() > 1]

@@ -10,8 +10,11 @@
   cases averted, each with its Monte Carlo standard error (no interval);
 - ``cost.csv``: one row per scenario: extra service-months and cases averted per 1,000 extra
   service-months with a bootstrap interval of that ratio, or the service-months it saves;
+- ``money.csv``: one row per scenario: cost per survivor, extra cost per survivor and cases
+  averted (ranges across replicates), the cost per case averted (bootstrap interval), and the
+  scenario that dominates it, if any (:mod:`experiments.costs`);
 - ``subgroups.csv``: one row per subgroup and scenario, with ranges across replicates;
-- ``comparison.xlsx``: the five tables as sheets and a ``columns`` sheet explaining every
+- ``comparison.xlsx``: the six tables as sheets and a ``columns`` sheet explaining every
   column of every sheet (openpyxl).
 
 Each table holds one kind of interval, named in its column headers. Every column is declared
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from experiments.costs import CURRENCY
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED, RETRAFFICKED
 from sim.outcomes import HEADLINE_MONTHS
 
@@ -118,6 +122,30 @@ COLUMNS: dict[str, dict[str, str]] = {
         BOOT_HIGH: "97.5th percentile of the ratio over bootstrap resamples of the replicates",
         "in_words": "the cost side in words ('saves 1.2 service-months per survivor')",
     },
+    "money": {
+        "scenario": "the scenario",
+        "reference": "the scenario every other is compared with",
+        "currency": "the currency and price year of every amount in the row",
+        "cost_per_survivor": "mean cost of services and channels per survivor over the run",
+        "cost_lower": "2.5th percentile of cost_per_survivor across replicates",
+        "cost_upper": "97.5th percentile of cost_per_survivor across replicates",
+        "extra_cost_per_survivor": "mean cost per survivor above the reference, paired",
+        "extra_cost_lower": "2.5th percentile of the paired extra cost across replicates",
+        "extra_cost_upper": "97.5th percentile of the paired extra cost across replicates",
+        "averted_per_1000": "mean re-trafficking events averted per 1,000 survivors, paired",
+        "averted_lower": "2.5th percentile of events averted per 1,000 across replicates",
+        "averted_upper": "97.5th percentile of events averted per 1,000 across replicates",
+        "cost_per_case_averted": (
+            "mean extra cost over mean events averted (incremental cost-effectiveness ratio); "
+            "empty when the scenario averts no event on average"
+        ),
+        "icer_lower": "2.5th percentile of the ratio over bootstrap resamples of the replicates",
+        "icer_upper": "97.5th percentile of the ratio over bootstrap resamples of the replicates",
+        "dominated_by": (
+            "a scenario that costs no more and averts no fewer events, and is better in one "
+            "(empty: none)"
+        ),
+    },
     "subgroups": {
         "subgroup": "who (at first exit, or the route home after it)",
         "scenario": "the scenario",
@@ -133,7 +161,7 @@ COLUMNS: dict[str, dict[str, str]] = {
 
 
 def tables(result: Comparison) -> dict[str, pd.DataFrame]:
-    """The five analyst tables of a comparison, columns as :data:`COLUMNS` declares."""
+    """The six analyst tables of a comparison, columns as :data:`COLUMNS` declares."""
     summary = result.summary.rename(columns={"lower": LOW, "upper": HIGH})
     summary["description"] = summary["measure"].map(MEASURES)
     replicates = int(result.decisions["replicates"].iloc[0]) if len(result.decisions) else 0
@@ -146,6 +174,7 @@ def tables(result: Comparison) -> dict[str, pd.DataFrame]:
         "effects": effects[effects["scenario"] != result.reference],
         "decisions": result.decisions.assign(reference=result.reference),
         "cost": _cost(result.summary, result.reference),
+        "money": result.costs.assign(reference=result.reference, currency=CURRENCY),
         "subgroups": _subgroups(result.subgroups),
     }
     return {name: frame[list(COLUMNS[name])].reset_index(drop=True) for name, frame in out.items()}

@@ -88,10 +88,10 @@ register(
         name="policy-comparison",
         title="Which policies keep survivors from being trafficked again?",
         description="Baseline practice against every shipped policy scenario: cumulative "
-        "re-trafficking over ten years, re-trafficking within two and five years, and cases "
-        "averted.",
+        "re-trafficking over ten years, re-trafficking within two and five years, cases "
+        "averted, and what they cost.",
         scenarios=("baseline", *ALL_POLICIES),
-        figures=("curves", "at_24_60", "averted"),
+        figures=("curves", "at_24_60", "averted", "cost_plane"),
     )
 )
 register(

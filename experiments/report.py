@@ -13,11 +13,15 @@ import html
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from experiments.defaults import few_replicates_warning
 from experiments.registry import Experiment
 from experiments.store import ResultsStore
 from sim.parameters import parameter_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LIMITATIONS = (
     "All evidence comes from assisted, mostly female, mostly South-Eastern European survivors "
@@ -50,14 +54,17 @@ def build(experiment: Experiment, store: ResultsStore) -> str:
     manifest = store.read_manifest() or {}
     index_path = store.root / "figures" / "figures.json"
     figures = json.loads(index_path.read_text(encoding="utf-8"))
+    names = [s.name for s in experiment.loaded()]
+    headline = store.load("headline", names)  # once: every section reads it
     parts = [
         *_header(experiment, manifest),
-        *_key_numbers(experiment, store),
+        *_key_numbers(names, headline),
         "<h2>Findings</h2>",
-        *_decisions(experiment, store),
+        *_decisions(names, headline),
+        *_money(names, headline),
         *_figures(figures, store.root / "figures"),
         *_scenarios(manifest),
-        *_assumptions(experiment, store, manifest),
+        *_assumptions(names, headline, manifest),
         "<h2>Limitations</h2>",
         "<ul>",
         *(f"<li>{_e(item)}</li>" for item in LIMITATIONS),
@@ -72,13 +79,11 @@ def build(experiment: Experiment, store: ResultsStore) -> str:
     return "\n".join(parts)
 
 
-def _decisions(experiment: Experiment, store: ResultsStore) -> list[str]:
+def _decisions(names: list[str], headline: pd.DataFrame) -> list[str]:
     """Each policy's decision figures and what would change them, in plain words."""
     from experiments.compare import decisions, flips
     from experiments.outputs import MAIN_MONTHS
 
-    names = [s.name for s in experiment.loaded()]
-    headline = store.load("headline", names)
     if len(names) < 2 or headline.empty:
         return []
     reference = names[0]
@@ -103,6 +108,44 @@ def _decisions(experiment: Experiment, store: ResultsStore) -> list[str]:
             )
         items.append(f"<li>{_e(text)}</li>")
     return ["<h3>Decisions</h3>", "<ul>", *items, "</ul>"]
+
+
+def _money(names: list[str], headline: pd.DataFrame) -> list[str]:
+    """What each policy costs and what a case it averts costs, in plain words."""
+    from experiments.costs import CURRENCY, cost_effectiveness
+
+    if len(names) < 2 or headline.empty:
+        return []
+    reference = names[0]
+    rows = cost_effectiveness(headline, reference, order=names).set_index("scenario")
+    items = []
+    for name in names[1:]:
+        r = rows.loc[name]
+        text = (
+            f"{name} costs {r['extra_cost_per_survivor']:+,.0f} per survivor against "
+            f"{reference} (95% of worlds: {r['extra_cost_lower']:+,.0f} to "
+            f"{r['extra_cost_upper']:+,.0f})"
+        )
+        if r["cost_per_case_averted"] == r["cost_per_case_averted"]:  # not NaN
+            upper = r["icer_upper"]
+            bound = "no upper bound" if upper == float("inf") else f"{upper:,.0f}"
+            text += (
+                f"; a case averted costs about {r['cost_per_case_averted']:,.0f} (bootstrap "
+                f"95%: {r['icer_lower']:,.0f} to {bound})"
+            )
+        else:
+            text += "; it averts no case on average, so no cost per case averted"
+        if r["dominated_by"]:
+            text += f"; {r['dominated_by']} dominates it (costs no more, averts no fewer)"
+        items.append(f"<li>{_e(text + '.')}</li>")
+    return [
+        f"<h3>Costs in {_e(CURRENCY)}</h3>",
+        "<p>Unit costs are assumptions (no report gives one), each drawn per replicate from a "
+        "wide prior; service-months in the key numbers are the unit-free measure.</p>",
+        "<ul>",
+        *items,
+        "</ul>",
+    ]
 
 
 def _e(text: object) -> str:
@@ -171,12 +214,10 @@ def _scenarios(manifest: dict) -> list[str]:
     return [*parts, "</table>"]
 
 
-def _assumptions(experiment: Experiment, store: ResultsStore, manifest: dict) -> list[str]:
+def _assumptions(names: list[str], head: pd.DataFrame, manifest: dict) -> list[str]:
     """Every parameter without a direct source, at the values the runs used."""
     from experiments.outputs import PARAMETER_PREFIX
 
-    names = [s.name for s in experiment.loaded()]
-    head = store.load("headline", names)
     runs = head[head["scenario"] == names[0]]
     drawn = manifest.get("drawn_per_replicate", {})
     parts = [
@@ -208,13 +249,11 @@ def _assumptions(experiment: Experiment, store: ResultsStore, manifest: dict) ->
     return [*parts, "</table>"]
 
 
-def _key_numbers(experiment: Experiment, store: ResultsStore) -> list[str]:
+def _key_numbers(names: list[str], head: pd.DataFrame) -> list[str]:
     """The headline numbers of every scenario, in words, at the top of the report."""
     from experiments.compare import summarise
     from experiments.outputs import DIFFERENCE, MAIN_MONTHS, RETRAFFICKED
 
-    names = [s.name for s in experiment.loaded()]
-    head = store.load("headline", names)
     if head.empty:
         return []
     table = summarise(head, names[0], order=names).set_index(["scenario", "measure"])

@@ -113,6 +113,7 @@ def summarise(result: sim.Result) -> dict[str, pd.DataFrame]:
     n = len(people)
     incidence = outcomes.incidence_at(result)
     services = outcomes.service_months(result)
+    spent = outcomes.costs(result)
     stats = observation.observed_statistics(result)
     lookup = by_key(stats)
     events = result.events
@@ -126,6 +127,7 @@ def summarise(result: sim.Result) -> dict[str, pd.DataFrame]:
                 "retrafficking_events": int((events["event"] == "RETRAFFICKED").sum()),
                 "people_retrafficked": int((people["first_retraffic_month"] >= 0).sum()),
                 **{f"service_months_{k}": v for k, v in services.items()},
+                **{f"cost_{k}": v for k, v in spent.items()},
                 **{o.column: lookup[o.statistic.key] for o in OBSERVED},
             }
         ]

@@ -168,6 +168,29 @@ def service_months(result: Result) -> dict[str, int]:
     return out
 
 
+def costs(result: Result) -> dict[str, float]:
+    """What a run's services and channels cost, in :data:`sim.parameters.costs.CURRENCY`.
+
+    Service-months (:func:`service_months`) times their monthly cost, residence permits
+    granted and renewed, and migrations by a safe channel, each times its unit cost
+    (``result.params.costs``); ``total`` is their sum.
+    """
+    unit = result.params.costs
+    months = service_months(result)
+    ev = result.events
+    safe = (ev["event"] == "REMIGRATED") & (ev["cause"] == "SAFE_MIGRATION")
+    out = {
+        "assistance": months["assistance"] * unit.assistance_per_month,
+        "support": months["support"] * unit.support_per_month,
+        "monitoring": months["monitoring"] * unit.monitoring_per_month,
+        "permits": int((ev["event"] == "RESIDENCY_GRANTED").sum()) * unit.permit,
+        "renewals": int((ev["event"] == "RESIDENCY_RENEWED").sum()) * unit.permit_renewal,
+        "safe_migration": int(safe.sum()) * unit.safe_migration_placement,
+    }
+    out["total"] = sum(out.values())
+    return {k: float(v) for k, v in out.items()}
+
+
 def hazard_since_arrival(result: Result, months: int = 60) -> pd.DataFrame:
     """True monthly re-trafficking hazard by months since arriving home.
 

@@ -47,7 +47,9 @@ def test_the_readme_counts_of_priors_are_the_priors_file():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"every parameter marked uncertain ({len(priors)})" in text
     assert f"{fitted} are fitted; the other {len(priors) - fitted} (`calibrate = false`)" in text
-    assert re.search(rf"varies all {len(priors)} uncertain parameters", text)
+    moving = len(load_priors(runs_only=True))
+    assert f"{len(priors) - moving} of them unit costs" in text
+    assert re.search(rf"varies all {moving} uncertain parameters that change a run", text)
 
 
 def test_the_screening_page_states_counts_its_own_table_holds():
@@ -60,7 +62,7 @@ def test_the_screening_page_states_counts_its_own_table_holds():
     checked = int(re.search(r"\*\*(\d+)\*\* move only checked", text)[1])
     silent = int(re.search(r"\*\*(\d+)\*\* move no target", text)[1])
     rows = [line for line in text.splitlines() if line.startswith("| `")]
-    assert total == len(load_priors()) == informed + checked + silent
+    assert total == len(load_priors(runs_only=True)) == informed + checked + silent
     assert len(rows) == informed + checked
     listed = text[text.index("Parameters that move no target") :]
     assert listed.count("`") == 2 * silent

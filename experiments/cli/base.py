@@ -280,11 +280,12 @@ def fmt_interval(
     scale: float = 1.0,
     digits: int = 1,
     sign: bool = False,
+    grouped: bool = False,
 ) -> str:
-    """``estimate (lower to upper)``, scaled; ``n/a`` when undefined."""
+    """``estimate (lower to upper)``, scaled (``grouped``: ``1,250``); ``n/a`` if undefined."""
     if estimate != estimate:
         return "n/a"
-    spec = f"{'+' if sign else ''}.{digits}f"
+    spec = f"{'+' if sign else ''}{',' if grouped else ''}.{digits}f"
     # Adding 0.0 turns -0.0 into 0.0, so a zero never prints with a sign it does not have.
     values = [format(round(v * scale, digits) + 0.0, spec) for v in (estimate, lower, upper)]
     return f"{values[0]} ({values[1]} to {values[2]})"

@@ -247,7 +247,7 @@ def sensitivity_cmd(
             raise InputError(f"--method must be morris or sobol (got {method!r}).")
         if method == "sobol" and samples & (samples - 1):
             raise InputError(f"--samples must be a power of 2 for sobol (got {samples}).")
-    dims = len(load_priors())
+    dims = len(load_priors(runs_only=True))
     total = samples * (dims + 1 if method == "morris" else dims + 2)
     with progress("Samples", total) as on_progress:
         table = sensitivity.analyse(

@@ -74,6 +74,7 @@ def print_comparison(result: Any) -> None:
     _print_effects(names, result.reference, summary, cell)
     _print_decisions(result.decisions, result.reference, result.store.read_manifest() or {})
     _print_flips(result.flips, result.reference)
+    _print_money(result.costs, result.reference)
     _print_observed(names, cell)
     _print_subgroups(names, result.reference, result.subgroups)
     console.print(
@@ -192,6 +193,47 @@ def _print_effects(names: list[str], ref: str, summary: Any, cell: Cell) -> None
             ratio,
         )
     show(table)
+
+
+def _print_money(costs: Any, ref: str) -> None:
+    """Cost per survivor, extra cost, cost per case averted and dominance, in money."""
+    from experiments.costs import CURRENCY
+
+    if costs is None or not len(costs):
+        return
+    table = Table(title=f"Costs in {CURRENCY} against {ref} (95% interval)")
+    for column in ("scenario", "per survivor", "extra per survivor", "per case averted"):
+        table.add_column(column, justify="left" if column == "scenario" else "right")
+    table.add_column("dominated by")
+    for row in costs.itertuples():
+        per_case = (
+            fmt_interval(
+                row.cost_per_case_averted, row.icer_lower, row.icer_upper, digits=0, grouped=True
+            )
+            if row.cost_per_case_averted == row.cost_per_case_averted  # not NaN
+            else ("reference" if row.scenario == ref else "averts none")
+        )
+        per_case = per_case.replace("inf)", "no upper bound)")
+        table.add_row(
+            row.scenario,
+            fmt_interval(
+                row.cost_per_survivor, row.cost_lower, row.cost_upper, digits=0, grouped=True
+            ),
+            "reference"
+            if row.scenario == ref
+            else fmt_interval(
+                row.extra_cost_per_survivor, row.extra_cost_lower, row.extra_cost_upper,
+                digits=0, sign=True, grouped=True,
+            ),
+            per_case,
+            row.dominated_by or "-",
+        )  # fmt: skip
+    show(table)
+    console.print(
+        "Unit costs are assumptions (no report gives them; `retraffic params` lists each "
+        "with its range), drawn per replicate; service-months above are the unit-free measure.",
+        soft_wrap=True,
+    )
 
 
 def _print_observed(names: list[str], cell: Cell) -> None:

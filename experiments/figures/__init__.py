@@ -14,6 +14,7 @@ import pandas as pd
 from experiments.figures.base import DPI, SIZE, Figure, style
 from experiments.figures.evidence import evidence, pathways
 from experiments.figures.hazard import hazard_since_arrival, hazard_title
+from experiments.figures.money import cost_plane
 from experiments.figures.policy import at_24_60, averted, curves, dose, subgroups
 from experiments.store import ResultsStore
 from scenarios.loader import Scenario
@@ -35,6 +36,7 @@ KINDS: dict[str, Callable[[ResultsStore, list[Scenario], Path], Figure]] = {
     "curves": curves,
     "at_24_60": at_24_60,
     "averted": averted,
+    "cost_plane": cost_plane,
     "dose": dose,
     "subgroups": subgroups,
     "pathways": pathways,

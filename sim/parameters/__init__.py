@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sim.inputs import KeyLines, read_text
 from sim.parameters.actors import ServiceParams, TraffickerParams
 from sim.parameters.cohort import CohortParams, RunParams
+from sim.parameters.costs import CostParams
 from sim.parameters.fields import (
     _GROUP_NAMES,
     Group,
@@ -45,6 +46,7 @@ from sim.parameters.survivor import SurvivorParams
 __all__ = [
     "GROUPS",
     "CohortParams",
+    "CostParams",
     "ObservationParams",
     "ParameterError",
     "Params",
@@ -66,6 +68,7 @@ GROUPS: dict[str, type[Group]] = {
     "services": ServiceParams,
     "policy": PolicyParams,
     "observation": ObservationParams,
+    "costs": CostParams,
 }
 
 
@@ -84,6 +87,7 @@ class Params(BaseModel):
     services: ServiceParams = ServiceParams()
     policy: PolicyParams = PolicyParams()
     observation: ObservationParams = ObservationParams()
+    costs: CostParams = CostParams()
 
     # --- construction ---------------------------------------------------------------------
     @classmethod

@@ -309,6 +309,39 @@ def test_the_averted_title_names_the_policy_averting_most(results):
     assert f"about {averted.loc[best, 'estimate']:.0f} cases" in title
 
 
+def test_the_cost_plane_title_names_the_cheapest_undominated_policy_per_case_averted(results):
+    from experiments.costs import cost_effectiveness
+
+    result = results[1]["policy-comparison"]
+    names = [s.name for s in result.experiment.loaded()]
+    table = cost_effectiveness(result.store.load("headline", names), names[0], order=names)
+    policies = table.iloc[1:]
+    open_ = policies[(policies["dominated_by"] == "") & policies["cost_per_case_averted"].notna()]
+    title = _title(result, "cost_plane")
+    saving = open_[open_["extra_cost_per_survivor"] <= 0]
+    if len(saving):
+        assert title.endswith("averts cases and saves money"), title
+    elif len(open_):
+        best = open_.loc[open_["cost_per_case_averted"].idxmin()]
+        label = best["scenario"].replace("_", " ").capitalize()
+        assert title.startswith(f"{label} costs least per case averted"), title
+        assert f"about {best['cost_per_case_averted']:,.0f} EUR" in title
+    else:
+        assert title == "No policy averts re-trafficking on average"
+
+
+def test_the_report_says_what_each_policy_costs(results):
+    from experiments.costs import cost_effectiveness
+
+    result = results[1]["policy-comparison"]
+    names = [s.name for s in result.experiment.loaded()]
+    rows = cost_effectiveness(result.store.load("headline", names), names[0], order=names)
+    text = report.build(result.experiment, result.store)
+    assert "<h3>Costs in EUR (2024 prices)</h3>" in text
+    for row in rows.iloc[1:].itertuples():
+        assert f"{row.scenario} costs {row.extra_cost_per_survivor:+,.0f} per survivor" in text
+
+
 def test_the_dose_title_gives_the_risk_at_no_and_at_most_monitoring(results):
     from experiments.outputs import RETRAFFICKED
 
