@@ -4,6 +4,9 @@ Every run prices what it delivered (:func:`sim.outcomes.costs`, with that replic
 the unit costs), so costs carry the same paired worlds as the outcomes: a policy's extra cost
 and its cases averted are differences from the reference in the same replicate.
 Service-months stay beside them as the unit-free measure (:func:`experiments.compare.summarise`).
+Only services, permits and safe-migration placements are priced: a lever's own programme
+(local jobs, anti-collusion work, risk assessments, debt relief, stigma reduction) has no unit
+cost in the sources or here, and counts only through the services it changes.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import pandas as pd
 import sim
 from calibration.spec import load_targets
 from experiments.compare import Comparison, comparison, decisions, flips
+from experiments.costs import CURRENCY, cost_effectiveness
 from experiments.defaults import REPLICATES
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
 from experiments.runs import model_fingerprint
@@ -114,6 +115,8 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
         "it is the lowest of the scenarios compared; ± is the Monte Carlo error.",
         "",
         _flip_sentence(flips(head, "baseline", order=policies)),
+        "",
+        _cost_sentence(cost_effectiveness(head, "baseline", order=policies)),
     ]
     short = table.loc[(SHORT_PERMITS, change)]
     policy = sim.Params().policy
@@ -138,6 +141,28 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
         "failed only because every trafficker who could have taken them was at capacity.",
     ]
     return "\n".join(lines)
+
+
+def _cost_sentence(table: pd.DataFrame) -> str:
+    """What each headline policy costs, in words, from :func:`cost_effectiveness`."""
+    parts = []
+    for row in table.iloc[1:].itertuples():
+        text = f"{row.scenario} {row.extra_cost_per_survivor:+,.0f} per survivor"
+        if row.cost_per_case_averted == row.cost_per_case_averted:  # not NaN
+            upper = "no upper bound" if row.icer_upper == float("inf") else f"{row.icer_upper:,.0f}"
+            text += (
+                f", about {row.cost_per_case_averted:,.0f} per case averted "
+                f"({row.icer_lower:,.0f} to {upper})"
+            )
+        else:
+            text += ", averting no case on average"
+        if row.dominated_by:
+            text += f", dominated by {row.dominated_by}"
+        parts.append(text)
+    return (
+        f"Costs against baseline, in {CURRENCY} at assumed unit costs (no report gives one; "
+        f"each replicate draws its own): {'; '.join(parts)}."
+    )
 
 
 def _flip_sentence(table: pd.DataFrame) -> str:
@@ -206,10 +231,17 @@ def fit_block(posterior: Path | None = None) -> str:
         f"({meta.get('sampler', 'pyabc')}, seed {meta['seed']}) on {meta['survivors']:,} "
         f"survivors over {meta['months']} months: {meta['simulations']:,} simulations, "
         f"{meta['population']} particles a generation, {meta['generations']} generations, "
-        f"final epsilon {meta['final_epsilon']:.3g}; {ess}. It fits "
+        f"final epsilon {meta['final_epsilon']:.3g}"
+        + (
+            " (the last a closing generation at the tolerance and distance weights of the "
+            "one before it)"
+            if meta.get("closed")
+            else ""
+        )
+        + f"; {ess}. It fits "
         f"{len(meta.get('fitted', summary))} parameters to {int(check['fit'].sum())} target "
-        f"statistics; {len(identified)} are identified (posterior 90% interval under 0.7 of "
-        "the prior's)"
+        f"statistics; {len(identified)} {'is' if len(identified) == 1 else 'are'} identified "
+        "(posterior 90% interval under 0.7 of the prior's)"
         + (f": {', '.join(f'`{p}`' for p in identified)}." if len(identified) else ".")
         + (
             ""

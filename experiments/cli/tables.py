@@ -159,8 +159,9 @@ def _print_flips(flips: Any, ref: str) -> None:
             row.scenario,
             lowers,
             row.parameter,
-            f"<= {row.threshold:.3g}: lowers it in {row.p_lowers_below:.0%} of {row.worlds_below}",
-            f"> {row.threshold:.3g}: {row.p_lowers_above:.0%} of {row.worlds_above}",
+            f"<= {row.threshold:.3g}: lowers it in {row.p_lowers_below:.0%} of "
+            f"{int(row.worlds_below)}",
+            f"> {row.threshold:.3g}: {row.p_lowers_above:.0%} of {int(row.worlds_above)}",
         )
     show(table)
     console.print(

@@ -55,8 +55,11 @@ def cost_plane(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Fig
         f"Mean extra cost per survivor and mean cases averted per 1,000 survivors against "
         f"{labels[names[0]]}, paired by replicate; whiskers: 95% intervals over {reps} "
         f"replicates of {size:,} synthetic survivors, each drawing its own unit costs (all "
-        "assumptions: no report gives one). Lower right: cheaper and better; upper left: "
-        "dearer and worse."
+        "assumptions: no report gives one). Priced: months of assistance, support and "
+        "monitoring, permits and renewals, safe-migration placements; a lever's own "
+        "programme (local jobs, anti-collusion work, risk assessments, debt relief, stigma "
+        "reduction) has no unit cost and counts only through the services it changes. Lower "
+        "right: cheaper and better; upper left: dearer and worse."
     )
     alt = "Scatter plot. " + " ".join(
         f"{labels[n]}: {rows.loc[n, 'averted_per_1000']:.1f} averted per 1,000 for "
@@ -80,7 +83,7 @@ def cost_plane_title(table: pd.DataFrame, labels: dict[str, str]) -> str:
     saving = open_[open_["extra_cost_per_survivor"] <= 0]
     if len(saving):
         best = saving.loc[saving["extra_cost_per_survivor"].idxmin(), "scenario"]
-        return f"{labels[best].capitalize()} averts cases and saves money"
+        return f"{labels[best].capitalize()} averts cases at no extra cost in priced services"
     if not len(open_):
         return "No policy averts re-trafficking on average"
     best = open_.loc[open_["cost_per_case_averted"].idxmin()]

@@ -320,7 +320,7 @@ def test_the_cost_plane_title_names_the_cheapest_undominated_policy_per_case_ave
     title = _title(result, "cost_plane")
     saving = open_[open_["extra_cost_per_survivor"] <= 0]
     if len(saving):
-        assert title.endswith("averts cases and saves money"), title
+        assert title.endswith("averts cases at no extra cost in priced services"), title
     elif len(open_):
         best = open_.loc[open_["cost_per_case_averted"].idxmin()]
         label = best["scenario"].replace("_", " ").capitalize()
