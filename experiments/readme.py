@@ -85,8 +85,7 @@ def block(result: Comparison, defaults: pd.DataFrame) -> str:
     table = result.summary.set_index(["scenario", "measure"])
     retrafficked, change = RETRAFFICKED[MAIN_MONTHS].column, DIFFERENCE[MAIN_MONTHS].column
     policies = ["baseline", *HEADLINE_POLICIES]
-    head = result.store.load("headline", policies)
-    head = head[head["replicate"] < REPLICATES]
+    head = result.store.load("headline", policies).query(f"replicate < {REPLICATES}")
     decided = decisions(head, "baseline", order=policies).set_index("scenario")
     lines = [
         f"| scenario | re-trafficked within {MAIN_MONTHS} months | change vs baseline (points) "

@@ -67,7 +67,9 @@ def fake_fit(monkeypatch, weights):
         def get_all_populations(self):
             return pd.DataFrame({"epsilon": [2.0, 1.5]})
 
-    monkeypatch.setattr(fitting, "run_abc", lambda *args: (History(), 1.0, "SingleCoreSampler"))
+    monkeypatch.setattr(
+        fitting, "run_abc", lambda *args, **kwargs: (History(), 1.0, "SingleCoreSampler")
+    )
     monkeypatch.setattr(fitting, "_posterior", lambda history, sim: posterior(weights))
 
 
