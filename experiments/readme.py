@@ -288,7 +288,6 @@ def main(argv: list[str] | None = None) -> int:
         "--fit-only", action="store_true", help="Only the shipped fit's block (no simulation)."
     )
     args = parser.parse_args(argv)
-    text = README.read_text(encoding="utf-8")
     fit = fit_block()
     if args.fit_only:
         new, blocks = "", [(fit, FIT_START, FIT_END)]
@@ -296,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         output = args.output or Path("results") / f"readme-{model_fingerprint()}"
         new = block(main_job(output, args.workers), defaults_runs())
         blocks = [(new, START, END), (fit, FIT_START, FIT_END)]
+    # read after the runs: an edit made to the README while they ran is kept
+    text = README.read_text(encoding="utf-8")
     if args.check:
         stale = [b for b, start, end in blocks if current_block(text, start, end) != b]
         print("README numbers are current." if not stale else "README numbers are stale:")
