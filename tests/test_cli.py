@@ -181,6 +181,14 @@ def test_help_and_listings_load_no_model_pandas_scipy_or_dask(argv):
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
+def _foreground():
+    """In the child: Ctrl-C as a terminal's foreground job gets it (a shell running the tests
+    in the background hands its children SIGINT ignored, and an ignored signal stays ignored)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(argv, cwd=ROOT):
     """The command line in a process group of its own, as a terminal's foreground job."""
     import os
@@ -193,6 +201,7 @@ def _start(argv, cwd=ROOT):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=_foreground,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 

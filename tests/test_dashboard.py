@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from experiments.cli import app
+from tests.test_cli import _foreground
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -82,6 +83,7 @@ def server(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=_foreground,  # Ctrl-C (below) stops it even when the tests run in the background
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     deadline = time.time() + 120
