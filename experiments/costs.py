@@ -19,7 +19,7 @@ import pandas as pd
 from experiments.defaults import SEED
 from sim.parameters.costs import CURRENCY
 
-__all__ = ["CURRENCY", "cost_effectiveness", "dominated_by"]
+__all__ = ["CURRENCY", "cost_effectiveness", "dominated_by", "upper_in_words"]
 
 
 def cost_effectiveness(
@@ -82,6 +82,15 @@ def dominated_by(table: pd.DataFrame) -> list[str]:
         better[i] = False
         out.append(names[int(np.flatnonzero(better)[0])] if better.any() else "")
     return out
+
+
+def upper_in_words(upper: float) -> str:
+    """An interval's upper end in money, or that it has none (``inf``, :func:`_icer`).
+
+    >>> upper_in_words(3096.2), upper_in_words(float("inf"))
+    ('3,096', 'no upper bound')
+    """
+    return "no upper bound" if upper == float("inf") else f"{upper:,.0f}"
 
 
 def _mean_interval(name: str, values: np.ndarray, short: str | None = None) -> dict[str, float]:

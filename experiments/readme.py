@@ -19,7 +19,7 @@ import pandas as pd
 import sim
 from calibration.spec import load_targets
 from experiments.compare import Comparison, comparison, decisions, flips
-from experiments.costs import CURRENCY, cost_effectiveness
+from experiments.costs import CURRENCY, cost_effectiveness, upper_in_words
 from experiments.defaults import REPLICATES
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
 from experiments.runs import model_fingerprint
@@ -148,10 +148,9 @@ def _cost_sentence(table: pd.DataFrame) -> str:
     for row in table.iloc[1:].itertuples():
         text = f"{row.scenario} {row.extra_cost_per_survivor:+,.0f} per survivor"
         if row.cost_per_case_averted == row.cost_per_case_averted:  # not NaN
-            upper = "no upper bound" if row.icer_upper == float("inf") else f"{row.icer_upper:,.0f}"
             text += (
                 f", about {row.cost_per_case_averted:,.0f} per case averted "
-                f"({row.icer_lower:,.0f} to {upper})"
+                f"({row.icer_lower:,.0f} to {upper_in_words(row.icer_upper)})"
             )
         else:
             text += ", averting no case on average"

@@ -112,7 +112,7 @@ def _decisions(names: list[str], headline: pd.DataFrame) -> list[str]:
 
 def _money(names: list[str], headline: pd.DataFrame) -> list[str]:
     """What each policy costs and what a case it averts costs, in plain words."""
-    from experiments.costs import CURRENCY, cost_effectiveness
+    from experiments.costs import CURRENCY, cost_effectiveness, upper_in_words
 
     if len(names) < 2 or headline.empty:
         return []
@@ -127,11 +127,9 @@ def _money(names: list[str], headline: pd.DataFrame) -> list[str]:
             f"{r['extra_cost_upper']:+,.0f})"
         )
         if r["cost_per_case_averted"] == r["cost_per_case_averted"]:  # not NaN
-            upper = r["icer_upper"]
-            bound = "no upper bound" if upper == float("inf") else f"{upper:,.0f}"
             text += (
                 f"; a case averted costs about {r['cost_per_case_averted']:,.0f} (bootstrap "
-                f"95%: {r['icer_lower']:,.0f} to {bound})"
+                f"95%: {r['icer_lower']:,.0f} to {upper_in_words(r['icer_upper'])})"
             )
         else:
             text += "; it averts no case on average, so no cost per case averted"
