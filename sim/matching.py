@@ -19,6 +19,76 @@ if TYPE_CHECKING:
     from sim.traffickers import Traffickers
 
 
+#: Up to this many candidates, :func:`match_each` (a loop) is quicker than
+#: :func:`match_at_once`; both give the same matches (a test checks them against each other).
+FEW = 32
+
+
+def match_at_once(
+    traffickers: Traffickers, asked: Asked, order: NDArray[np.intp], out: NDArray[np.int32]
+) -> int:
+    """Match candidates ``order`` (positions in ``asked``) in that order, into ``out``.
+
+    Everyone in order takes from the traffickers free now, up to the first one whose pick
+    fills a trafficker: later picks see a smaller pool, so they are redone. Returns how many
+    found no trafficker only because every one who could take them was at capacity.
+    """
+    t, capacity = traffickers, traffickers.params.recruits_per_month
+    free = Pools(t, t.active_mask & (t.recruits < capacity))
+    active: Pools | None = None
+    full = 0
+    todo = order
+    while len(todo):
+        tid = free.choose(asked, todo)
+        first = first_filled(tid, t.recruits, capacity)
+        done = len(todo) if first is None else first + 1
+        taken = tid[:done]
+        out[todo[:done]] = taken
+        np.add.at(t.recruits, taken[taken >= 0], 1)
+        if first is not None:
+            free.remove(int(tid[first]))
+        missed = todo[:done][taken < 0]
+        if len(missed):
+            active = active or Pools(t, t.active_mask.copy())
+            full += int((active.choose(asked, missed) >= 0).sum())
+        todo = todo[done:]
+    return full
+
+
+def match_each(
+    traffickers: Traffickers, asked: Asked, order: NDArray[np.intp], out: NDArray[np.int32]
+) -> int:
+    """:func:`match_at_once` one candidate at a time: the rule as stated, for a few."""
+    t, capacity = traffickers, traffickers.params.recruits_per_month
+    recruits, active = t.recruits, t.active_mask
+    free = Pools(t, active & (recruits < capacity))
+    everyone: Pools | None = None
+    former, pick = asked.former.tolist(), asked.pick.tolist()
+    key = (asked.region.astype(np.int64) * 2 + asked.international).tolist()
+    full = 0
+    for j in order.tolist():
+        if asked.former_only:
+            f = former[j]
+            found = f >= 0 and bool(free.available[f])
+            pool = [f] if found else []
+            could = found or (f >= 0 and bool(active[f]))
+        else:
+            pool = free.get(key[j])
+            could = len(pool) > 0
+            if not could:
+                everyone = everyone or Pools(t, active.copy())
+                could = len(everyone.get(key[j])) > 0
+        if len(pool) == 0:
+            full += could
+            continue
+        tid = int(pool[int(pick[j] * len(pool))])
+        out[j] = tid
+        recruits[tid] += 1
+        if recruits[tid] >= capacity:
+            free.remove(tid)
+    return full
+
+
 def flagged(flags: NDArray[np.bool_], tid: NDArray[np.integer]) -> NDArray[np.bool_]:
     """``flags[tid]`` with False where ``tid`` is -1 (no trafficker)."""
     tid = np.asarray(tid)

@@ -34,6 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 #: SplitMix64's increment and its two mixing multipliers (Vigna's ``splitmix64.c``).
 GAMMA, MIX1, MIX2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 _GAMMA, _MIX1, _MIX2 = np.uint64(GAMMA), np.uint64(MIX1), np.uint64(MIX2)
+_S11, _S27, _S30, _S31 = (np.uint64(k) for k in (11, 27, 30, 31))
 _MASK = 2**64 - 1
 _TO_UNIT = 2.0**-53
 
@@ -54,22 +55,37 @@ def splitmix64(key: ArrayLike, counters: ArrayLike) -> NDArray[np.uint64]:
     """
     z = np.asarray(counters, dtype=np.uint64) * _GAMMA
     z = z + np.asarray(key, dtype=np.uint64)
-    z ^= z >> np.uint64(30)
+    return _mix(z)
+
+
+def _mix(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """SplitMix64's output function, in place on ``z`` (which it returns)."""
+    z ^= z >> _S30
     z *= _MIX1
-    z ^= z >> np.uint64(27)
+    z ^= z >> _S27
     z *= _MIX2
-    z ^= z >> np.uint64(31)
+    z ^= z >> _S31
     return z
 
 
 def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]:
     """Uniforms on [0, 1) from the top 53 bits of :func:`splitmix64` at ``counters + 1``."""
     c = np.asarray(counters, dtype=np.uint64)
-    if c.size == 0:
-        return np.empty(np.broadcast_shapes(np.shape(key), c.shape), dtype=np.float64)
     # (c + 1) * GAMMA + key == c * GAMMA + (key + GAMMA) modulo 2**64: one operation fewer.
+    if isinstance(key, int):
+        return _to_unit(_mix(c * _GAMMA + np.uint64((key + GAMMA) & _MASK)))
     shifted = np.asarray(key, dtype=np.uint64) + _GAMMA
-    return (splitmix64(shifted, c) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+    if c.size == 0:
+        return np.empty(np.broadcast_shapes(shifted.shape, c.shape), dtype=np.float64)
+    return _to_unit(_mix(c * _GAMMA + shifted))
+
+
+def _to_unit(z: NDArray[np.uint64]) -> NDArray[np.float64]:
+    """The top 53 bits of each of ``z`` as a uniform on [0, 1)."""
+    z >>= _S11
+    out = z.astype(np.float64)
+    out *= _TO_UNIT
+    return out
 
 
 def _fold(key: int, value: int) -> int:
@@ -139,7 +155,9 @@ def _positions(who: ArrayLike, n: int) -> NDArray[np.intp]:
         return np.flatnonzero(who)
     if who.ndim != 1 or who.dtype.kind not in "iu":
         raise IndexError(f"bug: draws are indexed by a 1-d array of survivor rows, not {who!r}.")
-    if len(who) and not (0 <= who.min() and who.max() < n):
+    # Seen as unsigned, a negative row is huge: one reduction checks both ends.
+    unsigned = who.view(f"u{who.itemsize}") if who.dtype.kind == "i" else who
+    if len(who) and unsigned.max() >= n:
         raise IndexError(f"bug: survivor rows outside 0..{n - 1} drawn.")
     return who
 

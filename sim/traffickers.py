@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from sim.actor import RowActor
-from sim.matching import Asked, Pools, first_filled, flagged
+from sim.matching import FEW, Asked, flagged, match_at_once, match_each
 from sim.randomness import Draws
 from sim.rates import prob
 
@@ -160,26 +160,11 @@ class Traffickers(RowActor["Trafficker"]):
         if len(idx) == 0 or len(self) == 0:
             return out
         self.attempts += len(idx)
-        asked = Asked(p.trafficker[idx], p.region[idx], international, former_only, u[1, idx])
-        free = Pools(self, self.active_mask & (self.recruits < self.params.recruits_per_month))
-        active: Pools | None = None
-        todo = np.argsort(u[0, idx], kind="stable")
-        while len(todo):
-            # Everyone in order takes from the traffickers free now, up to the first one whose
-            # pick fills a trafficker: later picks see a smaller pool, so they are redone.
-            tid = free.choose(asked, todo)
-            first = first_filled(tid, self.recruits, self.params.recruits_per_month)
-            done = len(todo) if first is None else first + 1
-            taken = tid[:done]
-            out[todo[:done]] = taken
-            np.add.at(self.recruits, taken[taken >= 0], 1)
-            if first is not None:
-                free.remove(int(tid[first]))
-            missed = todo[:done][taken < 0]
-            if len(missed):
-                active = active or Pools(self, self.active_mask.copy())
-                self.full += int((active.choose(asked, missed) >= 0).sum())
-            todo = todo[done:]
+        draws = u[:, idx]
+        asked = Asked(p.trafficker[idx], p.region[idx], international, former_only, draws[1])
+        order = np.argsort(draws[0], kind="stable")
+        match = match_each if len(idx) <= FEW else match_at_once
+        self.full += match(self, asked, order, out)
         return out
 
     def took(self, idx: NDArray[np.intp], tid: NDArray[np.int32]) -> None:

@@ -3,9 +3,11 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from pydantic import BaseModel
 
 import sim
+import sim.traffickers
 from sim.actor import Actor
 from sim.parameters import Params
 from sim.parameters.fields import param
@@ -127,7 +129,10 @@ def _recruit_one_by_one(traffickers, idx, international, former_only, u):
     return out, recruits, full
 
 
-def test_matching_in_one_pass_equals_matching_one_by_one_when_capacity_binds():
+@pytest.mark.parametrize("few", [0, 10_000], ids=["at-once", "each"])
+def test_matching_in_one_pass_equals_matching_one_by_one_when_capacity_binds(monkeypatch, few):
+    # Both matchers (sim.matching.match_at_once and match_each) on the same calls.
+    monkeypatch.setattr(sim.traffickers, "FEW", few)
     rng = np.random.default_rng(5)
     for former_only in (False, True):
         model = sim.ReintegrationModel(
