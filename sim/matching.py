@@ -66,6 +66,7 @@ def match_each(
     former, pick = asked.former.tolist(), asked.pick.tolist()
     key = (asked.region.astype(np.int64) * 2 + asked.international).tolist()
     full = 0
+    pool: NDArray[np.intp] | list[int]
     for j in order.tolist():
         if asked.former_only:
             f = former[j]
