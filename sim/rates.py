@@ -8,6 +8,7 @@ model steps one month at a time, so the chance of at least one event in a step i
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -46,3 +47,26 @@ def _halvings(halflife: float, size: int) -> NDArray[np.float64]:
     table = 0.5 ** (np.arange(size) / halflife)
     table.setflags(write=False)
     return table
+
+
+def factor(condition: NDArray[np.bool_], yes: float, no: float = 1.0) -> NDArray[np.float64]:
+    """``yes`` where ``condition`` holds, else ``no``: ``np.where(condition, yes, no)``.
+
+    Computed as a look-up, which does not branch on each element: several times quicker
+    than ``np.where`` on the unordered masks of the monthly processes, with the same values.
+
+    Example:
+        >>> factor(np.array([True, False]), 2.5).tolist()
+        [2.5, 1.0]
+    """
+    return np.array([no, yes], dtype=np.float64).take(condition.view(np.uint8))
+
+
+def level(code: NDArray[np.integer], values: Sequence[float]) -> NDArray[np.float64]:
+    """``values[code]`` for each code, as floats (a multiplier with several levels).
+
+    Example:
+        >>> level(np.array([2, 0], dtype=np.uint8), [1.0, 1.5, 3.0]).tolist()
+        [3.0, 1.0]
+    """
+    return np.array(values, dtype=np.float64).take(code)

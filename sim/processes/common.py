@@ -166,3 +166,11 @@ def to_community(m: ReintegrationModel, idx: NDArray[np.intp], state: State) -> 
     p.move(idx, state, m.month)
     p.arrived_month[idx] = m.month
     p.exposed_month[idx] = m.month
+
+
+def code(*conditions: NDArray[np.bool_]) -> NDArray[np.uint8]:
+    """The number of ``conditions`` that hold, per survivor (an index into a few levels)."""
+    code = conditions[0].astype(np.uint8)
+    for condition in conditions[1:]:
+        code += condition.view(np.uint8)
+    return code

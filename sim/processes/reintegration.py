@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.processes.assistance import support_over
-from sim.processes.common import start_return
-from sim.rates import prob
+from sim.processes.common import code, start_return
+from sim.rates import factor, level, prob
 from sim.states import Cause, Event, Package, Route, State
 
 if TYPE_CHECKING:
@@ -30,13 +30,18 @@ def reintegration(m: ReintegrationModel) -> None:
     employed = p.employed[idx]
     looking, working = idx[~employed], idx[employed]
     rate = np.full(len(looking), s.job_find_rate_per_month)
-    rate *= np.where(
-        p.state[looking] == State.AT_HOME,
-        pol.local_employment_ratio,
-        np.where(p.right_to_work[looking], s.destination_job_ratio, s.no_right_to_work_job_ratio),
+    home = p.state[looking] == State.AT_HOME
+    rate *= level(
+        code(home, home, p.right_to_work[looking]),
+        [
+            s.no_right_to_work_job_ratio,
+            s.destination_job_ratio,
+            pol.local_employment_ratio,
+            pol.local_employment_ratio,
+        ],
     )
-    rate *= np.where(p.low_education[looking], s.low_education_job_ratio, 1.0)
-    rate *= np.where((p.package[looking] & Package.VOCATIONAL) > 0, sv.vocational_job_ratio, 1.0)
+    rate *= factor(p.low_education[looking], s.low_education_job_ratio)
+    rate *= factor((p.package[looking] & Package.VOCATIONAL) > 0, sv.vocational_job_ratio)
     hired = looking[u[0, looking] < prob(rate)]
     fired = working[u[0, working] < prob(s.job_loss_rate_per_month)]
     p.hire(hired)
@@ -45,18 +50,17 @@ def reintegration(m: ReintegrationModel) -> None:
     m.log.record(m.month, fired, Event.JOB_LOST, Cause.ECONOMIC)
 
     # Debt grows while out of work and is repaid from wages.
-    debt = p.debt[idx]
-    p.debt[idx] = np.where(
-        p.employed[idx],
-        np.maximum(debt - s.debt_repayment_per_month, 0.0),
-        debt * (1.0 + s.debt_growth_per_month),
-    )
+    # (No debt stays none: only those who owe are recomputed.)
+    owing = idx[p.debt[idx] > 0.0]
+    debt, repaying = p.debt[owing], p.employed[owing]
+    p.debt[owing[repaying]] = np.maximum(debt[repaying] - s.debt_repayment_per_month, 0.0)
+    p.debt[owing[~repaying]] = debt[~repaying] * (1.0 + s.debt_growth_per_month)
 
     # Recovery, faster with counselling and care while supported.
-    recovery = s.recovery_rate_per_month * np.where(supported, s.counselling_recovery_ratio, 1.0)
     needs = p.psychosocial[idx]
     recovering = idx[needs]
-    p.psychosocial[recovering[u[1, recovering] < prob(recovery[needs])]] = False
+    recovery = s.recovery_rate_per_month * factor(supported[needs], s.counselling_recovery_ratio)
+    p.psychosocial[recovering[u[1, recovering] < prob(recovery)]] = False
 
     # A relationship with a support team builds trust (IASC-2021 Enablers).
     helped = idx[supported | monitored]

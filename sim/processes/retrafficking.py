@@ -16,10 +16,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.people import is_minor
-from sim.processes.common import recruit_and_retraffic
+from sim.processes.common import code, recruit_and_retraffic
 from sim.processes.migration import settling
-from sim.rates import halved, prob
-from sim.states import Cause, Family, Package, Purpose, State
+from sim.rates import factor, halved, level, prob
+from sim.states import Cause, Package, Purpose, State
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
@@ -35,34 +35,36 @@ def hazard(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
     do not: they act through re-migration (one path per mechanism, ``docs/mechanisms.md``).
     """
     p, s, pol = m.people, m.params.survivor, m.params.policy
-    state = p.state[idx]
+    # Where they live: at home, or in a destination with or without regular status.
+    home = p.state[idx] == State.AT_HOME
     regular = p.residency[idx] | p.right_to_work[idx]
-    h = np.where(
-        state == State.AT_HOME,
-        s.hazard_home_per_month,
-        np.where(
-            regular,
-            s.hazard_destination_regular_per_month,
+    h = level(
+        code(home, home, regular),
+        [
             s.hazard_destination_irregular_per_month,
-        ),
+            s.hazard_destination_regular_per_month,
+            s.hazard_home_per_month,
+            s.hazard_home_per_month,
+        ],
     )
     h = h * settling(m, idx) * early_risk(m, idx)
     age = p.age(m.month, idx)
-    h *= np.where(is_minor(age), s.hr_minor, np.where(age <= 25, s.hr_age_18_25, 1.0))
-    h *= np.where(p.psychosocial[idx], s.hr_psychosocial, 1.0)
-    h *= np.where(p.substance[idx], s.hr_substance, 1.0)
-    h *= np.where(p.minority[idx], s.hr_minority, 1.0)
-    family = p.family[idx]
-    stigma = np.where(p.purpose_now[idx] == Purpose.SEXUAL, s.stigma_sexual_ratio, 1.0)
-    rejection = 1.0 + (s.hr_family_rejecting - 1.0) * stigma * (1.0 - pol.stigma_reduction)
-    h *= np.where(
-        family == Family.REJECTING,
-        rejection,
-        np.where(family == Family.COMPLICIT, s.hr_family_complicit, 1.0),
-    )
-    h *= np.where(p.homeless[idx], s.hr_homeless, 1.0)
-    h *= np.where(p.support_left[idx] > 0, s.hr_supported, 1.0)
-    h *= np.where(p.monitored[idx], s.hr_monitored, 1.0)
+    h *= level(code(is_minor(age), age <= 25), [1.0, s.hr_age_18_25, s.hr_minor])
+    h *= factor(p.psychosocial[idx], s.hr_psychosocial)
+    h *= factor(p.substance[idx], s.hr_substance)
+    h *= factor(p.minority[idx], s.hr_minority)
+    # The family's stance; a rejecting family's, raised by stigma after sexual exploitation.
+    rejection = [
+        1.0 + (s.hr_family_rejecting - 1.0) * stigma * (1.0 - pol.stigma_reduction)
+        for stigma in (1.0, s.stigma_sexual_ratio)
+    ]
+    sexual = p.purpose_now[idx] == Purpose.SEXUAL
+    family = p.family[idx].view(np.uint8) + 3 * sexual.view(np.uint8)
+    complicit = s.hr_family_complicit
+    h *= level(family, [1.0, rejection[0], complicit, 1.0, rejection[1], complicit])
+    h *= factor(p.homeless[idx], s.hr_homeless)
+    h *= factor(p.support_left[idx] > 0, s.hr_supported)
+    h *= factor(p.monitored[idx], s.hr_monitored)
     return h
 
 
