@@ -18,6 +18,7 @@ from sim.states import Cause, Event, Purpose, Route, State, Support
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
 
+_PURPOSES = np.array([Purpose.SEXUAL, Purpose.LABOUR, Purpose.CRIMINALITY], dtype=np.int8)
 _RETURN_CAUSE = {
     Route.ASSISTED: Cause.ASSISTED_RETURN,
     Route.DEPORTED: Cause.DEPORTATION,
@@ -71,16 +72,12 @@ def next_purpose(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.int
     c = m.params.cohort
     last = m.people.purpose_now[idx]
     u = m.u("purpose", k=2)[:, idx]
-    drawn = np.where(
-        u[1] < c.share_sexual_exploitation,
-        Purpose.SEXUAL,
-        np.where(
-            u[1] < c.share_sexual_exploitation + c.share_forced_labour,
-            Purpose.LABOUR,
-            Purpose.CRIMINALITY,
-        ),
-    ).astype(np.int8)
-    return np.where(u[0] < m.params.survivor.same_purpose_share, last, drawn).astype(np.int8)
+    # Sexual below the first cumulative share, labour below the second, criminality above.
+    cuts = (c.share_sexual_exploitation, c.share_sexual_exploitation + c.share_forced_labour)
+    drawn = _PURPOSES.take(code(u[1] >= cuts[0], u[1] >= cuts[1]))
+    same = u[0] < m.params.survivor.same_purpose_share
+    drawn[same] = last[same]
+    return drawn
 
 
 def recruit_and_retraffic(
