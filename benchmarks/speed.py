@@ -16,7 +16,7 @@ sides alike):
   size; parallel efficiency = time on 1 worker / (workers x time on ``--workers``), for the
   local process pool and for Dask (a LocalCluster of ``--workers`` processes unless
   ``--scheduler`` names one; warmed by a small comparison first, as a long-lived cluster
-  is, and with Dask's worker profiler off). The summary after the runs is included; each
+  is, and with sim.executors.DASK_SIMULATION_CONFIG). The summary after the runs is included; each
   is timed ``--repeat`` times, interleaved, and the best kept.
 - tiny: 8 runs (4 scenarios x 2 replicates) of 500 survivors x 24 months; wall time on 2
   workers / on 1.
@@ -243,10 +243,12 @@ def compare_efficiency(args: argparse.Namespace) -> list[dict]:
         import dask
         from distributed import LocalCluster
 
-        # Dask's workers sample their threads' stacks every 10 ms by default, which slows a
-        # compute-bound run by a few per cent; a cluster for simulations turns that off.
+        from sim.executors import DASK_SIMULATION_CONFIG
+
+        # A cluster for simulations, as the README says to start one: Dask's profiler off and
+        # its event-loop check and monitors rare (each slows a compute-bound run).
         with (
-            dask.config.set({"distributed.worker.profile.enabled": False}),
+            dask.config.set(DASK_SIMULATION_CONFIG),
             LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster,

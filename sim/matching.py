@@ -4,7 +4,9 @@
 each taking a random one of the traffickers free at that moment who could take them. Done one
 by one, each step scans every trafficker; here everyone's pick is made at once from pools of
 candidates kept per region, redone only from the first pick that fills a trafficker to
-capacity (a test checks the result equals the one-by-one rule exactly).
+capacity (:func:`match_at_once`); a call of a few candidates, the usual case, loops over
+them from the same pools (:func:`match_each`). A test checks that both equal the one-by-one
+rule exactly.
 """
 
 from __future__ import annotations

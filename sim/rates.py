@@ -70,3 +70,16 @@ def level(code: NDArray[np.integer], values: Sequence[float]) -> NDArray[np.floa
         [3.0, 1.0]
     """
     return np.array(values, dtype=np.float64).take(code)
+
+
+def code(*conditions: NDArray[np.bool_]) -> NDArray[np.uint8]:
+    """How many of ``conditions`` hold, per survivor: an index into :func:`level`'s values.
+
+    Example:
+        >>> code(np.array([True, True, False]), np.array([True, False, False])).tolist()
+        [2, 1, 0]
+    """
+    out = conditions[0].astype(np.uint8)
+    for condition in conditions[1:]:
+        out += condition.view(np.uint8)
+    return out

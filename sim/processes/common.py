@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.randomness import Draws
+from sim.rates import code
 from sim.states import Cause, Event, Purpose, Route, State, Support
 
 if TYPE_CHECKING:
@@ -163,11 +164,3 @@ def to_community(m: ReintegrationModel, idx: NDArray[np.intp], state: State) -> 
     p.move(idx, state, m.month)
     p.arrived_month[idx] = m.month
     p.exposed_month[idx] = m.month
-
-
-def code(*conditions: NDArray[np.bool_]) -> NDArray[np.uint8]:
-    """The number of ``conditions`` that hold, per survivor (an index into a few levels)."""
-    code = conditions[0].astype(np.uint8)
-    for condition in conditions[1:]:
-        code += condition.view(np.uint8)
-    return code

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.processes.assistance import support_over
-from sim.processes.common import code, start_return
-from sim.rates import factor, level, prob
+from sim.processes.common import start_return
+from sim.rates import code, factor, level, prob
 from sim.states import Cause, Event, Package, Route, State
 
 if TYPE_CHECKING:

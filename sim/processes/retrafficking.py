@@ -16,9 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.people import is_minor
-from sim.processes.common import code, recruit_and_retraffic
+from sim.processes.common import recruit_and_retraffic
 from sim.processes.migration import settling
-from sim.rates import factor, halved, level, prob
+from sim.rates import code, factor, halved, level, prob
 from sim.states import Cause, Package, Purpose, State
 
 if TYPE_CHECKING:

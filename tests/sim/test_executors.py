@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,20 @@ def test_pool_workers_take_tasks_once_they_have_started():
 def test_an_error_in_a_task_reaches_the_caller(workers):
     with pytest.raises(ValueError, match="task 3 failed"):
         list(execute(_fail, list(range(6)), workers=workers))
+
+
+def test_the_dask_settings_for_simulations_are_the_environment_the_readme_gives():
+    import dask
+
+    from sim.executors import DASK_SIMULATION_CONFIG, dask_environment
+
+    env = dask_environment()
+    parsed = dask.config.collect_env(env)
+    for key, value in DASK_SIMULATION_CONFIG.items():
+        got = parsed
+        for part in key.split("."):
+            got = got[part.replace("-", "_")] if part not in got else got[part]
+        assert got == value, key
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for name, value in env.items():
+        assert f"{name}={value}" in " ".join(readme.split()), name
