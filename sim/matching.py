@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 #: Up to this many candidates, :func:`match_each` (a loop) is quicker than
 #: :func:`match_at_once`; both give the same matches (a test checks them against each other).
-FEW = 32
+FEW = 256
 
 
 def match_at_once(
@@ -155,9 +155,9 @@ class Pools:
         """Trafficker ``tid`` is no longer available (it filled up)."""
         self.available[tid] = False
         for key, pool in self._pools.items():
-            at = np.searchsorted(pool, tid)
+            at = int(pool.searchsorted(tid))
             if at < len(pool) and pool[at] == tid:
-                self._pools[key] = np.delete(pool, at)
+                self._pools[key] = np.concatenate((pool[:at], pool[at + 1 :]))
 
     def choose(self, asked: Asked, js: NDArray[np.intp]) -> NDArray[np.int32]:
         """Each of candidates ``js``'s pick from their pool (-1 where it is empty)."""
