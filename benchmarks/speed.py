@@ -22,8 +22,9 @@ sides alike):
   workers / on 1.
 - million: 1,000,000 survivors x 120 months in a fresh process on one core: seconds and
   peak memory (max resident set size, the interpreter included).
-  A last row measures the machine's own ceiling: one run alone against each of ``--workers``
-  runs started at once, which no scheduler can beat.
+  A last row measures the machine's own ceiling: a few default runs in one process alone,
+  against the same in each of ``--workers`` processes that start them together, which no
+  scheduler can beat.
 - cli: ``retraffic --help`` and ``retraffic scenarios list`` in fresh processes, best of 3.
 """
 
@@ -186,38 +187,57 @@ CONCURRENT = """
 import sys, time
 import sim
 sim.run(sim.Params().with_overrides({"cohort.n_survivors": 500, "run.horizon_months": 12}), seed=1)
+print("ready", flush=True)
+sys.stdin.readline()  # every process starts its runs at the same moment
+seed, runs = int(sys.argv[1]), int(sys.argv[2])
 start = time.perf_counter()
-sim.run(sim.Params(), seed=int(sys.argv[1]))
-print(time.perf_counter() - start)
+for k in range(runs):
+    sim.run(sim.Params(), seed=seed + k)
+print((time.perf_counter() - start) / runs)
 """
 
+#: Default runs each process of the ceiling row makes: long enough that all of them overlap.
+CEILING_RUNS = 6
 
-def machine_ceiling(n: int) -> dict:
+
+def machine_ceiling(n: int, runs: int = CEILING_RUNS) -> dict:
     """The parallel efficiency of independent runs on this machine, whatever schedules them.
 
-    One default run alone, against each of ``n`` identical runs started at once in separate
-    processes (their mean time): shared caches, memory bandwidth and a virtual machine's
-    neighbours slow every run when all cores are busy.
+    ``runs`` default runs in one process alone, against the same in each of ``n`` processes
+    at once (their mean time per run). Each process imports the model and warms up first,
+    and all start their runs together when the last is ready, so the runs overlap from the
+    first to (nearly) the last: shared caches, memory bandwidth, cores that are hyperthreads
+    of one physical core and a virtual machine's neighbours slow every run when all cores
+    are busy, and no scheduler can do better than this.
     """
 
-    def start(seed: int) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-c", CONCURRENT, str(seed)],
-            stdout=subprocess.PIPE,
-            cwd=ROOT,
-            text=True,
-        )
+    def per_run(count: int) -> list[float]:
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", CONCURRENT, str(1 + 100 * k), str(runs)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=ROOT,
+                text=True,
+            )
+            for k in range(count)
+        ]
+        for process in processes:
+            assert process.stdout is not None
+            if process.stdout.readline().strip() != "ready":
+                raise SystemExit("bug: a ceiling process failed before its runs")
+        for process in processes:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        return [float(p.communicate()[0].strip().splitlines()[-1]) for p in processes]
 
-    def seconds(process: subprocess.Popen) -> float:
-        out, _ = process.communicate()
-        return float(out.strip().splitlines()[-1])
-
-    alone = min(seconds(start(1)) for _ in range(2))
-    together = [seconds(p) for p in [start(1 + k) for k in range(n)]]
-    ceiling = alone / (sum(together) / n)
+    alone = min(per_run(1)[0] for _ in range(2))
+    together = sum(per_run(n)) / n
+    ceiling = alone / together
     return _row(
-        f"machine ceiling: one run alone / each of {n} at once ({alone:.2f} s / "
-        f"{sum(together) / n:.2f} s)",
+        f"machine ceiling: {runs} runs alone / in each of {n} processes at once, per run "
+        f"({alone:.2f} s / {together:.2f} s)",
         ceiling,
         f"{ceiling:.2f}",
         "-",
