@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -247,6 +248,16 @@ def _assumptions(names: list[str], head: pd.DataFrame, manifest: dict) -> list[s
     return [*parts, "</table>"]
 
 
+def _number(value: float, fmt: str) -> str:
+    """``value`` formatted, with a value that rounds to zero shown as zero, not "-0".
+
+    >>> _number(-0.0004, ".0f"), _number(-0.04, "+.1f"), _number(-1.26, "+.1f")
+    ('0', '+0.0', '-1.3')
+    """
+    text = format(value, fmt)
+    return format(0.0, fmt) if float(text.replace(",", "")) == 0 else text
+
+
 def _key_numbers(names: list[str], head: pd.DataFrame) -> list[str]:
     """The headline numbers of every scenario, in words, at the top of the report."""
     from experiments.compare import summarise
@@ -258,8 +269,10 @@ def _key_numbers(names: list[str], head: pd.DataFrame) -> list[str]:
 
     def cell(name: str, measure: str, scale: float, fmt: str) -> str:
         row = table.loc[(name, measure)]
-        lo, hi = (format(row[k] * scale, fmt) for k in ("lower", "upper"))
-        return f"{format(row['estimate'] * scale, fmt)} ({lo} to {hi})"
+        if not math.isfinite(float(row["estimate"])):
+            return "not observed (the runs are shorter)"
+        lo, hi = (_number(row[k] * scale, fmt) for k in ("lower", "upper"))
+        return f"{_number(row['estimate'] * scale, fmt)} ({lo} to {hi})"
 
     compared, change = len(names) > 1, DIFFERENCE[MAIN_MONTHS].column
     header = [

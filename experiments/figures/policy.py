@@ -120,6 +120,8 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
     for offset, months in zip((0.15, -0.15), (24, 60), strict=True):
         cue, label = horizons[str(months)], f"within {months} months"
         est, lo, hi = interval_rows(table, names, RETRAFFICKED[months].column, 100)
+        if not np.isfinite(est).any():
+            label += " (not shown: the runs are shorter)"
         point_range(level, y + offset, est, lo, hi, cue.colour, label, cue.marker)
         est, lo, hi = interval_rows(table, names[1:], DIFFERENCE[months].column, 100)
         point_range(change, y[1:] + offset, est, lo, hi, cue.colour, label, cue.marker)
@@ -131,7 +133,6 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         "mean, 95% interval of paired differences"
     )
     change.legend(fontsize=15, loc="upper left")  # the reference row is empty there
-    at60 = {n: table.loc[(n, RETRAFFICKED[60].column), "estimate"] for n in names}
     reps, size = sample_size(store, names)
     caption = (
         f"True re-trafficking within 24 and 60 months of first exit. Left: each scenario's "
@@ -141,20 +142,46 @@ def at_24_60(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figur
         f"parameter draw), so a change can be clear while the levels' intervals overlap."
     )
     alt = "Dot plots. " + " ".join(
-        f"{labels[n]}: {table.loc[(n, RETRAFFICKED[24].column), 'estimate'] * 100:.0f}% within 24 "
-        f"months, {at60[n] * 100:.0f}% within 60."
+        f"{labels[n]}: "
+        + ", ".join(
+            _within(table.loc[(n, RETRAFFICKED[m].column), "estimate"], m) for m in (24, 60)
+        )
+        + "."
         for n in names
     )
     return save(fig, out, "at_24_60", at_24_60_title(table, names, labels), caption, alt)
 
 
+def _within(share: float, months: int) -> str:
+    """A level in words, or that the runs did not follow anyone that long.
+
+    >>> _within(0.123, 24), _within(float("nan"), 60)
+    ('12% within 24 months', 'not observed within 60 months (the runs are shorter)')
+    """
+    if not np.isfinite(share):
+        return f"not observed within {months} months (the runs are shorter)"
+    return f"{share * 100:.0f}% within {months} months"
+
+
 def at_24_60_title(table: pd.DataFrame, names: list[str], labels: dict[str, str]) -> str:
-    """The finding: the 5-year level at the reference and the largest paired change."""
-    column = RETRAFFICKED[60].column
-    title = f"Within five years, {table.loc[(names[0], column), 'estimate']:.0%} are re-trafficked"
+    """The finding: the reference's level and the largest paired change in it.
+
+    Read within five years, or within two when the runs are shorter than five years (a level
+    the runs do not reach is missing, never a number).
+    """
+    reached = [
+        m
+        for m in (60, 24)
+        if np.isfinite(table.loc[(names[0], RETRAFFICKED[m].column), "estimate"])
+    ]
+    if not reached:
+        return "The runs are too short to show re-trafficking within 24 or 60 months"
+    months = reached[0]
+    level = table.loc[(names[0], RETRAFFICKED[months].column), "estimate"]
+    title = f"Within {_YEARS[months]}, {level:.0%} are re-trafficked"
     if len(names) == 1:
         return title
-    change = {n: table.loc[(n, DIFFERENCE[60].column)] for n in names[1:]}
+    change = {n: table.loc[(n, DIFFERENCE[months].column)] for n in names[1:]}
     best = min(change, key=lambda n: change[n]["estimate"])
     row = change[best]
     return (
@@ -162,6 +189,9 @@ def at_24_60_title(table: pd.DataFrame, names: list[str], labels: dict[str, str]
         f"{row['estimate'] * 100:+.1f} points (paired 95% interval {row['lower'] * 100:+.1f} "
         f"to {row['upper'] * 100:+.1f})"
     )
+
+
+_YEARS = {24: "two years", 60: "five years"}
 
 
 def averted(store: ResultsStore, scenarios: list[Scenario], out: Path) -> Figure:

@@ -262,6 +262,49 @@ def test_the_at_24_60_title_gives_the_largest_paired_change_and_its_interval(res
     assert f"interval {row['lower'] * 100:+.1f} to {row['upper'] * 100:+.1f}" in title
 
 
+def test_the_at_24_60_title_reads_two_years_when_the_runs_are_shorter_than_five():
+    """Runs of 24 months titled 'Within five years, nan% ...' and 'changes that by +nan'."""
+    import pandas as pd
+
+    from experiments.figures.policy import at_24_60_title
+    from experiments.outputs import DIFFERENCE, RETRAFFICKED
+
+    nan = float("nan")
+    rows = {
+        ("baseline", RETRAFFICKED[24].column): (0.08, 0.07, 0.09),
+        ("baseline", RETRAFFICKED[60].column): (nan, nan, nan),
+        ("residency", RETRAFFICKED[24].column): (0.07, 0.06, 0.08),
+        ("residency", RETRAFFICKED[60].column): (nan, nan, nan),
+        ("residency", DIFFERENCE[24].column): (-0.012, -0.02, -0.004),
+        ("residency", DIFFERENCE[60].column): (nan, nan, nan),
+    }
+    table = pd.DataFrame(
+        rows.values(), index=pd.MultiIndex.from_tuples(rows), columns=["estimate", "lower", "upper"]
+    )
+    labels = {"baseline": "baseline", "residency": "residency"}
+    title = at_24_60_title(table, ["baseline", "residency"], labels)
+    assert title == (
+        "Within two years, 8% are re-trafficked at baseline; residency changes that by -1.2 "
+        "points (paired 95% interval -2.0 to -0.4)"
+    )
+    unreached = table.copy()
+    unreached["estimate"] = nan
+    title = at_24_60_title(unreached, ["baseline", "residency"], labels)
+    assert "nan" not in title and "too short" in title
+
+
+def test_key_numbers_beyond_the_runs_horizon_say_so_instead_of_nan(results):
+    """Runs shorter than five years printed 'nan (nan to nan)' in the report's key numbers."""
+    from experiments.outputs import RETRAFFICKED
+
+    result, names, _ = _summary(results, "policy-comparison")
+    head = result.store.load("headline", names)
+    head[RETRAFFICKED[60].column] = float("nan")
+    text = "".join(report._key_numbers(names, head))
+    assert "nan" not in text
+    assert text.count("not observed (the runs are shorter)") == 2 * len(names) - 1
+
+
 def test_the_report_opens_with_key_numbers_and_lists_the_values_runs_used(results):
     """Issue 13: key numbers in words, values used (not defaults), no paths, revision, warning."""
     from experiments.compare import summarise
