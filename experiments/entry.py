@@ -6,6 +6,7 @@ would print Python's traceback. The boundary handles every moment of a command i
 guard covers the moments before and after it.
 """
 
+import signal
 import sys
 
 
@@ -18,3 +19,15 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted.\n")
         raise SystemExit(130) from None
+    finally:
+        exiting()
+
+
+def exiting() -> None:
+    """From here the process only exits: Ctrl-C has nothing left to interrupt, and is ignored.
+
+    The command has printed its last line (or its interruption). A Ctrl-C during the
+    interpreter's clean-up would otherwise interrupt that clean-up and print "Exception
+    ignored ... KeyboardInterrupt" after the last line.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,6 +1,6 @@
-"""``python -m experiments.cli``: the same program as ``retraffic``."""
+"""``python -m experiments.cli``: the same program as ``retraffic``, under the same guard."""
 
-from experiments.cli import main
+from experiments.entry import main
 
 if __name__ == "__main__":
     main()
