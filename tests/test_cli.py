@@ -268,6 +268,35 @@ def test_ctrl_c_at_any_moment_prints_one_line(tmp_path, delay):
     assert len([line for line in output.splitlines() if "interrupted" in line]) == 1, output
 
 
+def test_a_ctrl_c_python_swallows_in_a_callback_is_delivered_again():
+    """CI: a Ctrl-C that landed in a weak reference's callback printed 'Exception ignored ...
+    KeyboardInterrupt' and the command carried on to the end (exit 0)."""
+    code = (
+        "import sys, time, weakref\n"
+        "from experiments.entry import redeliver_interrupts\n"
+        "sys.unraisablehook = redeliver_interrupts(sys.unraisablehook)\n"
+        "class Thing: pass\n"
+        "def callback(ref): raise KeyboardInterrupt\n"
+        "thing = Thing(); ref = weakref.ref(thing, callback)\n"
+        "try:\n"
+        "    del thing\n"
+        "    for _ in range(200): time.sleep(0.01)\n"
+        "    print('carried on')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        preexec_fn=_foreground,
+    )
+    assert out.stdout.strip() == "interrupted", out.stdout + out.stderr
+    assert "Exception ignored" not in out.stderr, out.stderr
+
+
 def test_once_a_command_has_finished_ctrl_c_is_ignored_while_the_process_exits():
     """Ctrl-C during the interpreter's clean-up printed 'Exception ignored ... KeyboardInterrupt'.
 
@@ -280,12 +309,13 @@ def test_once_a_command_has_finished_ctrl_c_is_ignored_while_the_process_exits()
         "try:\n"
         "    main()\n"
         "except SystemExit as done:\n"
-        "    print(done.code, signal.getsignal(signal.SIGINT) is signal.SIG_IGN)\n"
+        "    hooked = sys.unraisablehook is not sys.__unraisablehook__\n"
+        "    print(done.code, signal.getsignal(signal.SIGINT) is signal.SIG_IGN, hooked)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
-    assert out.stdout.strip().splitlines()[-1] == "0 True", out.stdout + out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "0 True True", out.stdout + out.stderr
 
 
 @pytest.mark.slow

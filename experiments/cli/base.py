@@ -33,6 +33,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
+from experiments.entry import Terminated
 from sim.inputs import InputError
 from sim.parameters import Params
 
@@ -112,10 +113,6 @@ def _flow() -> tuple[type[BaseException], ...]:
 
 
 _FLOW = _flow()
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised in the main thread so it stops work the way Ctrl-C does."""
 
 
 def _terminated(signum: int, frame: Any) -> None:
