@@ -234,7 +234,7 @@ def _shared(
     """
     here = _Here()
     # Starting the first worker waits for the server to finish importing: do it in a thread.
-    ready: Future[int] = here.submit(lambda: pool.submit(os.getpid).result())
+    ready: Future[int] = Future()
     pending: dict[Future[R], tuple[T, Executor]] = {}
 
     def feed(executor: Executor) -> None:
@@ -242,9 +242,10 @@ def _shared(
             task = queue.popleft()
             pending[executor.submit(fn, task)] = (task, executor)
 
-    feed(here)
     started = finished = False
-    try:
+    try:  # from the moment a worker may start: a Ctrl-C even while threads start stops it
+        here.start(ready, lambda: pool.submit(os.getpid).result())
+        feed(here)
         while pending:
             watched: list[Future[Any]] = [*pending, *([] if started else [ready])]
             done, _ = wait(watched, return_when=FIRST_COMPLETED)
@@ -264,7 +265,8 @@ def _shared(
         for future in pending:
             future.cancel()
         # A worker still starting is let finish starting first: one stopped half-way would
-        # print a traceback after this process has gone.
+        # print a traceback after this process has gone. (None starts if its thread has not.)
+        ready.cancel()
         wait([ready], timeout=60)
         if not finished:  # interrupted or failed: stop the workers now, mid-task or not
             processes = list(getattr(pool, "_processes", {}).values())
@@ -290,16 +292,25 @@ class _Here(Executor):
 
     def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
         future: Future[R] = Future()
+        self.start(future, lambda: fn(*args, **kwargs))
+        return future
+
+    @staticmethod
+    def start(future: Future[R], fn: Callable[[], R]) -> None:
+        """Run ``fn`` in a new thread, unless ``future`` is cancelled first; its result to it.
+
+        The caller holds ``future`` before the thread starts, so it can stop or wait for the
+        work even when interrupted while the thread is starting.
+        """
 
         def run() -> None:
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(fn(*args, **kwargs))
+                    future.set_result(fn())
                 except BaseException as err:  # handed to the caller through the future
                     future.set_exception(err)
 
         threading.Thread(target=run, name="retraffic-task", daemon=True).start()
-        return future
 
 
 #: Dask settings for a cluster that runs simulations, each process's background work made

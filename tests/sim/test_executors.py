@@ -72,3 +72,29 @@ def test_the_dask_settings_for_simulations_are_the_environment_the_readme_gives(
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     for name, value in env.items():
         assert f"{name}={value}" in " ".join(readme.split()), name
+
+
+def test_ctrl_c_while_a_worker_starts_stops_it_before_the_caller_hears(monkeypatch):
+    # Ctrl-C just after the thread that starts the first worker has begun (CI: it landed in
+    # Thread.start's wait, the worker went on starting after this process had gone and
+    # printed a traceback): the worker is let finish starting, then stopped, before the
+    # interruption reaches the caller.
+    import threading
+
+    start = threading.Thread.start
+    pressed: list[str] = []
+
+    def start_then_ctrl_c(thread: threading.Thread) -> None:
+        start(thread)
+        if thread.name == "retraffic-task" and not pressed:
+            pressed.append(thread.name)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Thread, "start", start_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        list(execute(_slow_pid, list(range(8)), workers=2))
+    assert pressed
+    # The interruption's traceback keeps the pool alive, as the command line's exit does; a
+    # worker left starting would be up by now (its server imports in about a second).
+    time.sleep(3.0)
+    assert not multiprocessing.active_children(), interrupted.traceback[-1]
