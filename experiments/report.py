@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 from experiments.defaults import few_replicates_warning
 from experiments.registry import Experiment
 from experiments.store import ResultsStore
+from experiments.words import interval
 from sim.parameters import parameter_table
 
 if TYPE_CHECKING:
@@ -248,14 +248,8 @@ def _assumptions(names: list[str], head: pd.DataFrame, manifest: dict) -> list[s
     return [*parts, "</table>"]
 
 
-def _number(value: float, fmt: str) -> str:
-    """``value`` formatted, with a value that rounds to zero shown as zero, not "-0".
-
-    >>> _number(-0.0004, ".0f"), _number(-0.04, "+.1f"), _number(-1.26, "+.1f")
-    ('0', '+0.0', '-1.3')
-    """
-    text = format(value, fmt)
-    return format(0.0, fmt) if float(text.replace(",", "")) == 0 else text
+#: What a key number beyond the runs' horizon reads (the 60-month level of a 24-month run).
+NOT_OBSERVED = "not observed (the runs are shorter)"
 
 
 def _key_numbers(names: list[str], head: pd.DataFrame) -> list[str]:
@@ -267,12 +261,10 @@ def _key_numbers(names: list[str], head: pd.DataFrame) -> list[str]:
         return []
     table = summarise(head, names[0], order=names).set_index(["scenario", "measure"])
 
-    def cell(name: str, measure: str, scale: float, fmt: str) -> str:
+    def cell(name: str, measure: str, scale: float, digits: int, sign: bool = False) -> str:
         row = table.loc[(name, measure)]
-        if not math.isfinite(float(row["estimate"])):
-            return "not observed (the runs are shorter)"
-        lo, hi = (_number(row[k] * scale, fmt) for k in ("lower", "upper"))
-        return f"{_number(row['estimate'] * scale, fmt)} ({lo} to {hi})"
+        values = (row["estimate"], row["lower"], row["upper"])
+        return interval(*values, scale, digits, sign, undefined=NOT_OBSERVED)
 
     compared, change = len(names) > 1, DIFFERENCE[MAIN_MONTHS].column
     header = [
@@ -290,14 +282,14 @@ def _key_numbers(names: list[str], head: pd.DataFrame) -> list[str]:
     ]
     rows = []
     for name in names:
-        cells = [name, cell(name, RETRAFFICKED[MAIN_MONTHS].column, 100, ".1f")]
+        cells = [name, cell(name, RETRAFFICKED[MAIN_MONTHS].column, 100, 1)]
         if compared:
             reference = name == names[0]
             cells += [
-                "reference" if reference else cell(name, change, 100, "+.1f"),
-                "reference" if reference else cell(name, "cases_averted_per_1000", 1, ".0f"),
+                "reference" if reference else cell(name, change, 100, 1, sign=True),
+                "reference" if reference else cell(name, "cases_averted_per_1000", 1, 0),
             ]
-        cells.append(cell(name, "service_months_per_survivor", 1, ".2f"))
+        cells.append(cell(name, "service_months_per_survivor", 1, 2))
         rows.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
     return [
         "<h2>Key numbers</h2>",

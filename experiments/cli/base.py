@@ -270,24 +270,6 @@ def load_params(
     return params.with_overrides(overrides)
 
 
-def fmt_interval(
-    estimate: float,
-    lower: float,
-    upper: float,
-    scale: float = 1.0,
-    digits: int = 1,
-    sign: bool = False,
-    grouped: bool = False,
-) -> str:
-    """``estimate (lower to upper)``, scaled (``grouped``: ``1,250``); ``n/a`` if undefined."""
-    if estimate != estimate:
-        return "n/a"
-    spec = f"{'+' if sign else ''}{',' if grouped else ''}.{digits}f"
-    # Adding 0.0 turns -0.0 into 0.0, so a zero never prints with a sign it does not have.
-    values = [format(round(v * scale, digits) + 0.0, spec) for v in (estimate, lower, upper)]
-    return f"{values[0]} ({values[1]} to {values[2]})"
-
-
 @contextmanager
 def progress(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
     """A progress bar (rate and time left) on stderr; yields ``update(done, total)``."""

@@ -17,12 +17,12 @@ from experiments.cli.base import (
     app,
     console,
     errors,
-    fmt_interval,
     notice,
     progress,
     show,
     user_errors,
 )
+from experiments.words import interval
 from sim.inputs import output_folder
 
 #: The options of ``retraffic calibrate``, declared once here so the command reads short.
@@ -312,8 +312,8 @@ def _print_check(check: Any) -> None:
         table.add_row(
             r.target + ("" if r.fit else " (check)"),
             r.statistic,
-            fmt_interval(r.data, r.data_lower, r.data_upper, digits=3),
-            fmt_interval(r.simulated, r.sim_lower, r.sim_upper, digits=3),
+            interval(r.data, r.data_lower, r.data_upper, digits=3),
+            interval(r.simulated, r.sim_lower, r.sim_upper, digits=3),
             f"{r.p_value:.2f}",
             "yes" if r.reproduced else "NO",
         )

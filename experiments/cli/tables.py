@@ -13,9 +13,10 @@ from rich.table import Table
 
 import sim
 from calibration.spec import load_targets
-from experiments.cli.base import console, fmt_interval, show
+from experiments.cli.base import console, show
 from experiments.exports import COLUMNS, WORKBOOK, cost_in_words
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
+from experiments.words import interval
 from sim import observation, outcomes
 from sim.outcomes import HEADLINE_MONTHS
 from sim.statistics import by_key
@@ -68,7 +69,7 @@ def print_comparison(result: Any) -> None:
         name: str, measure: str, scale: float = 1.0, digits: int = 1, sign: bool = False
     ) -> str:
         row = summary.loc[(name, measure)]
-        return fmt_interval(row["estimate"], row["lower"], row["upper"], scale, digits, sign)
+        return interval(row["estimate"], row["lower"], row["upper"], scale, digits, sign)
 
     _print_true(names, cell)
     _print_effects(names, result.reference, summary, cell)
@@ -129,7 +130,7 @@ def _print_decisions(decisions: Any, ref: str, manifest: dict[str, Any]) -> None
     table.add_column(f"P(best of the {len(decisions)})", justify="right")
     table.add_column("cases averted per 1,000 (95% of worlds)", justify="right")
     for row in decisions.itertuples():
-        averted = fmt_interval(row.averted_per_1000, row.averted_lower, row.averted_upper, digits=0)
+        averted = interval(row.averted_per_1000, row.averted_lower, row.averted_upper, digits=0)
         table.add_row(
             row.scenario,
             "-" if row.scenario == ref else f"{row.p_lowers:.0%} +- {row.p_lowers_mc_error:.0%}",
@@ -208,7 +209,7 @@ def _print_money(costs: Any, ref: str) -> None:
     table.add_column("dominated by")
     for row in costs.itertuples():
         per_case = (
-            fmt_interval(
+            interval(
                 row.cost_per_case_averted, row.icer_lower, row.icer_upper, digits=0, grouped=True
             )
             if row.cost_per_case_averted == row.cost_per_case_averted  # not NaN
@@ -217,12 +218,12 @@ def _print_money(costs: Any, ref: str) -> None:
         per_case = per_case.replace("inf)", "no upper bound)")
         table.add_row(
             row.scenario,
-            fmt_interval(
+            interval(
                 row.cost_per_survivor, row.cost_lower, row.cost_upper, digits=0, grouped=True
             ),
             "reference"
             if row.scenario == ref
-            else fmt_interval(
+            else interval(
                 row.extra_cost_per_survivor, row.extra_cost_lower, row.extra_cost_upper,
                 digits=0, sign=True, grouped=True,
             ),
@@ -271,7 +272,7 @@ def _print_subgroups(names: list[str], ref: str, subgroups: Any) -> None:
     for group, frame in subgroups.groupby("subgroup", sort=False):
         rows = frame.set_index("scenario")
         cells = [
-            fmt_interval(
+            interval(
                 rows.loc[n, "difference"],
                 rows.loc[n, "difference_lower"],
                 rows.loc[n, "difference_upper"],
