@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from calibration.spec import COSTS
-from experiments.costs import cost_effectiveness
+from experiments.costs import cost_effectiveness, ratio_of_means
 from experiments.defaults import REPLICATES, SEED
 from experiments.outputs import (
     DIFFERENCE,
@@ -319,35 +319,18 @@ def summarise(
         per_survivor = extra / mine["survivors"].to_numpy()
         add(scenario, "extra_service_months_per_survivor", per_survivor, "months (vs reference)")
         averted_total = -c * mine["survivors"].to_numpy() / 1000
+        est, lo, hi = ratio_of_means(averted_total, extra, rng, scale=1000.0)
         rows.append(
             {
                 "scenario": scenario,
                 "measure": "averted_per_1000_service_months",
-                **_ratio_interval(averted_total, extra, rng),
+                **{"estimate": est, "lower": lo, "upper": hi},
                 "unit": "events averted per 1,000 extra service-months",
             }
         )
         for o in OBSERVED:
             add(scenario, o.column, mine[o.column], f"{o.statistic.unit} ({o.statistic.target})")
     return pd.DataFrame(rows)
-
-
-def _ratio_interval(
-    num: np.ndarray, den: np.ndarray, rng: np.random.Generator, draws: int = 2000
-) -> dict[str, float]:
-    """Ratio of means x 1000 with a bootstrap interval over replicates; NaN without extra cost."""
-    if len(den) == 0 or den.mean() <= 0:
-        return {"estimate": np.nan, "lower": np.nan, "upper": np.nan}
-    pick = rng.integers(0, len(den), size=(draws, len(den)))
-    nums, dens = num[pick].mean(axis=1), den[pick].mean(axis=1)
-    ok = dens > 0
-    ratios = nums[ok] / dens[ok] * 1000
-    lo, hi = np.percentile(ratios, [2.5, 97.5]) if ok.any() else (np.nan, np.nan)
-    return {
-        "estimate": float(num.mean() / den.mean() * 1000),
-        "lower": float(lo),
-        "upper": float(hi),
-    }
 
 
 def summarise_subgroups(

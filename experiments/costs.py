@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from experiments.defaults import SEED
+from experiments.words import NO_UPPER_BOUND
 from sim.parameters.costs import CURRENCY
 
-__all__ = ["CURRENCY", "cost_effectiveness", "dominated_by", "upper_in_words"]
+__all__ = ["CURRENCY", "cost_effectiveness", "dominated_by", "ratio_of_means", "upper_in_words"]
 
 
 def cost_effectiveness(
@@ -90,7 +91,7 @@ def upper_in_words(upper: float) -> str:
     >>> upper_in_words(3096.2), upper_in_words(float("inf"))
     ('3,096', 'no upper bound')
     """
-    return "no upper bound" if upper == float("inf") else f"{upper:,.0f}"
+    return NO_UPPER_BOUND if upper == float("inf") else f"{upper:,.0f}"
 
 
 def _mean_interval(name: str, values: np.ndarray, short: str | None = None) -> dict[str, float]:
@@ -100,26 +101,42 @@ def _mean_interval(name: str, values: np.ndarray, short: str | None = None) -> d
     return {name: float(np.mean(values)), f"{short}_lower": float(lo), f"{short}_upper": float(hi)}
 
 
-def _icer(
-    extra: np.ndarray, averted: np.ndarray, rng: np.random.Generator, draws: int = 2000
-) -> dict[str, float]:
-    """Mean extra cost per survivor over mean cases averted per survivor, bootstrapped.
+def _icer(extra: np.ndarray, averted: np.ndarray, rng: np.random.Generator) -> dict[str, float]:
+    """Mean extra cost per survivor over mean cases averted per survivor (:func:`ratio_of_means`).
 
     Empty (NaN) when the scenario averts no case on average (the reference itself, or a
-    policy no better): a cost per case averted is then undefined. Where more than 2.5% of
-    the bootstrap resamples avert no case on average, the interval has no upper bound
-    (``inf``): the data do not rule out that the policy averts nothing.
+    policy no better): a cost per case averted is then undefined.
     """
-    empty = {"cost_per_case_averted": np.nan, "icer_lower": np.nan, "icer_upper": np.nan}
-    if len(averted) == 0 or averted.mean() <= 0:
-        return empty
-    per_case = 1000.0  # cases averted are per 1,000 survivors, costs per survivor
-    pick = rng.integers(0, len(averted), size=(draws, len(averted)))
-    num, den = extra[pick].mean(axis=1), averted[pick].mean(axis=1)
-    ratio = np.where(den > 0, num / np.where(den > 0, den, 1.0) * per_case, np.inf)
+    # cases averted are per 1,000 survivors, costs per survivor
+    estimate, lower, upper = ratio_of_means(extra, averted, rng, scale=1000.0)
+    return {"cost_per_case_averted": estimate, "icer_lower": lower, "icer_upper": upper}
+
+
+def ratio_of_means(
+    num: np.ndarray,
+    den: np.ndarray,
+    rng: np.random.Generator,
+    scale: float = 1.0,
+    draws: int = 2000,
+) -> tuple[float, float, float]:
+    """``scale`` x mean(num) / mean(den) over paired replicates, and its bootstrap 95% interval.
+
+    The estimate is NaN where ``den`` is not positive on average (the ratio is undefined).
+    A resample whose mean ``den`` is not positive has no finite ratio and counts as ``inf``:
+    where more than 2.5% of resamples are such, the interval has no upper bound, for the data
+    do not rule out a denominator of zero. (Leaving them out would narrow the interval to the
+    resamples that happen to favour the policy.)
+
+    >>> rng = np.random.default_rng(1)
+    >>> ratio_of_means(np.array([2.0, 4.0]), np.array([1.0, 1.0]), rng)[0]
+    3.0
+    >>> ratio_of_means(np.array([1.0, 1.0]), np.array([2.0, -1.0]), rng)[2]
+    inf
+    """
+    if len(den) == 0 or den.mean() <= 0:
+        return np.nan, np.nan, np.nan
+    pick = rng.integers(0, len(den), size=(draws, len(den)))
+    nums, dens = num[pick].mean(axis=1), den[pick].mean(axis=1)
+    ratio = np.where(dens > 0, nums / np.where(dens > 0, dens, 1.0) * scale, np.inf)
     lo, hi = np.quantile(ratio, [0.025, 0.975], method="inverted_cdf")  # inf stays inf
-    return {
-        "cost_per_case_averted": float(extra.mean() / averted.mean() * per_case),
-        "icer_lower": float(lo),
-        "icer_upper": float(hi),
-    }
+    return float(num.mean() / den.mean() * scale), float(lo), float(hi)

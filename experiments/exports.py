@@ -119,7 +119,10 @@ COLUMNS: dict[str, dict[str, str]] = {
             "scenario uses no extra service-months"
         ),
         BOOT_LOW: "2.5th percentile of the ratio over bootstrap resamples of the replicates",
-        BOOT_HIGH: "97.5th percentile of the ratio over bootstrap resamples of the replicates",
+        BOOT_HIGH: (
+            "97.5th percentile of the ratio over bootstrap resamples of the replicates; inf "
+            "(no upper bound) when over 2.5% of resamples use no extra service-months"
+        ),
         "in_words": "the cost side in words ('saves 1.2 service-months per survivor')",
     },
     "money": {
@@ -140,7 +143,10 @@ COLUMNS: dict[str, dict[str, str]] = {
             "empty when the scenario averts no event on average"
         ),
         "icer_lower": "2.5th percentile of the ratio over bootstrap resamples of the replicates",
-        "icer_upper": "97.5th percentile of the ratio over bootstrap resamples of the replicates",
+        "icer_upper": (
+            "97.5th percentile of the ratio over bootstrap resamples of the replicates; inf "
+            "(no upper bound) when over 2.5% of resamples avert no case"
+        ),
         "dominated_by": (
             "a scenario that costs no more and averts no fewer events, and is better in one "
             "(empty: none)"

@@ -23,6 +23,7 @@ from experiments.costs import CURRENCY, cost_effectiveness, upper_in_words
 from experiments.defaults import REPLICATES
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
 from experiments.runs import model_fingerprint
+from experiments.words import number
 from scenarios import HEADLINE_POLICIES
 from scenarios.loader import Scenario, load
 from sim.observation import observed_statistics
@@ -146,7 +147,8 @@ def _cost_sentence(table: pd.DataFrame) -> str:
     """What each headline policy costs, in words, from :func:`cost_effectiveness`."""
     parts = []
     for row in table.iloc[1:].itertuples():
-        text = f"{row.scenario} {row.extra_cost_per_survivor:+,.0f} per survivor"
+        text = f"{row.scenario} {number(row.extra_cost_per_survivor, 0, sign=True, grouped=True)}"
+        text += " per survivor"
         if row.cost_per_case_averted == row.cost_per_case_averted:  # not NaN
             text += (
                 f", about {row.cost_per_case_averted:,.0f} per case averted "

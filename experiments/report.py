@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from experiments.defaults import few_replicates_warning
 from experiments.registry import Experiment
 from experiments.store import ResultsStore
-from experiments.words import interval
+from experiments.words import interval, number
 from sim.parameters import parameter_table
 
 if TYPE_CHECKING:
@@ -122,11 +122,12 @@ def _money(names: list[str], headline: pd.DataFrame) -> list[str]:
     items = []
     for name in names[1:]:
         r = rows.loc[name]
-        text = (
-            f"{name} costs {r['extra_cost_per_survivor']:+,.0f} per survivor against "
-            f"{reference} (95% of worlds: {r['extra_cost_lower']:+,.0f} to "
-            f"{r['extra_cost_upper']:+,.0f})"
+        extra, lower, upper = (
+            number(r[k], 0, sign=True, grouped=True)
+            for k in ("extra_cost_per_survivor", "extra_cost_lower", "extra_cost_upper")
         )
+        text = f"{name} costs {extra} per survivor against {reference} (95% of worlds: "
+        text += f"{lower} to {upper})"
         if r["cost_per_case_averted"] == r["cost_per_case_averted"]:  # not NaN
             text += (
                 f"; a case averted costs about {r['cost_per_case_averted']:,.0f} (bootstrap "

@@ -11,6 +11,9 @@ from __future__ import annotations
 #: What an undefined estimate (NaN) prints as by default.
 UNDEFINED = "n/a"
 
+#: What an interval's infinite upper end prints as (:func:`experiments.costs.ratio_of_means`).
+NO_UPPER_BOUND = "no upper bound"
+
 
 def number(value: float, digits: int = 1, sign: bool = False, grouped: bool = False) -> str:
     """``value`` with ``digits`` decimals (``sign``: always a sign; ``grouped``: ``1,250``).
@@ -37,12 +40,18 @@ def interval(
 ) -> str:
     """``estimate (lower to upper)``, each times ``scale`` (:func:`number`); ``undefined`` if NaN.
 
+    An infinite upper end reads :data:`NO_UPPER_BOUND`.
+
     >>> interval(0.04635, 0.01, -0.00001, scale=100, digits=2)
     '4.63 (1.00 to 0.00)'
     >>> interval(float("nan"), 0.0, 1.0, undefined="not observed")
     'not observed'
+    >>> interval(1250.0, 980.4, float("inf"), digits=0, grouped=True)
+    '1,250 (980 to no upper bound)'
     """
     if estimate != estimate:
         return undefined
     values = [number(v * scale, digits, sign, grouped) for v in (estimate, lower, upper)]
+    if upper == float("inf"):  # a bootstrap ratio whose denominator may be zero
+        values[2] = NO_UPPER_BOUND
     return f"{values[0]} ({values[1]} to {values[2]})"

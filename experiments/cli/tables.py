@@ -215,7 +215,6 @@ def _print_money(costs: Any, ref: str) -> None:
             if row.cost_per_case_averted == row.cost_per_case_averted  # not NaN
             else ("reference" if row.scenario == ref else "averts none")
         )
-        per_case = per_case.replace("inf)", "no upper bound)")
         table.add_row(
             row.scenario,
             interval(

@@ -116,3 +116,18 @@ def test_a_unit_cost_cannot_be_fitted(tmp_path):
         p for p in shipped if p.parameter.startswith("costs.")
     ]
     assert len(load_priors(runs_only=True)) == len(shipped) - 6
+
+
+def test_a_ratios_interval_has_no_upper_bound_when_its_denominator_may_be_zero():
+    # Mean extra cost 1.0 > 0, but 2 of 10 replicates save money: many resamples have no
+    # positive mean extra cost, so the data do not bound the ratio (before, those resamples
+    # were left out and the interval looked finite and narrow).
+    from experiments.costs import ratio_of_means
+
+    averted, extra = np.full(10, 5.0), np.array([2.0] * 8 + [-3.0] * 2)
+    est, lo, hi = ratio_of_means(averted, extra, np.random.default_rng(3), scale=1000.0)
+    assert est == pytest.approx(5000.0) and np.isfinite(lo) and hi == np.inf
+    # a denominator clear of zero in every resample keeps a finite interval around the estimate
+    est, lo, hi = ratio_of_means(averted, np.linspace(1.0, 3.0, 10), np.random.default_rng(3))
+    assert est == pytest.approx(2.5) and lo < est < hi < np.inf
+    assert np.isnan(ratio_of_means(averted, -extra, np.random.default_rng(3))[0])

@@ -16,9 +16,9 @@ def test_a_value_prints_as_the_number_it_holds_rounds_whatever_its_type():
     assert interval(*halves, scale=100, digits=2) == "4.63 (1.23 to 0.00)"
 
 
-def test_zero_never_carries_a_sign_it_does_not_have_and_infinity_stays_readable():
+def test_zero_never_carries_a_sign_it_does_not_have_and_an_infinite_upper_end_reads_as_none():
     assert number(np.float64(-0.0004), 0) == "0"
     assert number(-0.04, 1, sign=True) == "+0.0"
     assert number(-1234.6, 0, sign=True, grouped=True) == "-1,235"
-    assert interval(1.0, -0.0001, float("inf"), digits=2) == "1.00 (0.00 to inf)"
+    assert interval(1.0, -0.0001, float("inf"), digits=2) == "1.00 (0.00 to no upper bound)"
     assert interval(float("nan"), 0.0, 1.0) == "n/a"
