@@ -68,16 +68,35 @@ def _mix(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return z
 
 
+#: Below this many numbers, one key's uniforms are computed with Python integers: a dozen
+#: numpy operations on a tiny array cost more than the arithmetic itself (most monthly draws
+#: are for a handful of survivors). Both ways give the same bits.
+FEW = 12
+
+
 def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]:
     """Uniforms on [0, 1) from the top 53 bits of :func:`splitmix64` at ``counters + 1``."""
     c = np.asarray(counters, dtype=np.uint64)
     # (c + 1) * GAMMA + key == c * GAMMA + (key + GAMMA) modulo 2**64: one operation fewer.
     if isinstance(key, int):
+        if c.ndim == 1 and len(c) < FEW:
+            return _few_uniforms((key + GAMMA) & _MASK, c.tolist())
         return _to_unit(_mix(c * _GAMMA + np.uint64((key + GAMMA) & _MASK)))
     shifted = np.asarray(key, dtype=np.uint64) + _GAMMA
     if c.size == 0:
         return np.empty(np.broadcast_shapes(shifted.shape, c.shape), dtype=np.float64)
     return _to_unit(_mix(c * _GAMMA + shifted))
+
+
+def _few_uniforms(shifted: int, counters: list[int]) -> NDArray[np.float64]:
+    """:func:`counter_uniforms` for one key (plus ``GAMMA``) and a few counters, in Python."""
+    out = []
+    for c in counters:
+        z = (c * GAMMA + shifted) & _MASK
+        z = ((z ^ (z >> 30)) * MIX1) & _MASK
+        z = ((z ^ (z >> 27)) * MIX2) & _MASK
+        out.append(((z ^ (z >> 31)) >> 11) * _TO_UNIT)
+    return np.array(out, dtype=np.float64)
 
 
 def _to_unit(z: NDArray[np.uint64]) -> NDArray[np.float64]:

@@ -46,6 +46,23 @@ def test_a_survivors_draw_does_not_depend_on_who_else_is_drawn():
     assert u[:, np.empty(0, np.intp)].shape == (3, 0)
 
 
+def test_a_few_numbers_are_the_same_bits_as_many():
+    # A handful of one key's numbers are computed with Python integers (sim.randomness.FEW);
+    # each must equal the same survivor's number drawn with the whole array.
+    from sim.randomness import FEW, counter_uniforms
+
+    rng = np.random.default_rng(11)
+    for key in (0, 2**63 - 1, *(int(k) for k in rng.integers(0, 2**63, size=20))):
+        whole = counter_uniforms(key, np.arange(3 * FEW))
+        for n in (1, FEW - 1, FEW):
+            who = rng.choice(3 * FEW, size=n, replace=False)
+            np.testing.assert_array_equal(counter_uniforms(key, who), whole[who])
+        far = np.array([2**62, 2**64 - 1], dtype=np.uint64)
+        np.testing.assert_array_equal(
+            counter_uniforms(key, far), counter_uniforms(key, np.resize(far, 4 * FEW))[:2]
+        )
+
+
 def test_draws_outside_the_cohort_are_a_bug():
     u = Streams(7).uniforms("journey", 5, n=10)
     for bad in (np.array([10]), np.array([-1])):
