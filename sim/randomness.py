@@ -68,7 +68,7 @@ def _mix(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return z
 
 
-#: Below this many numbers, one key's uniforms are computed with Python integers: a dozen
+#: Below this many survivors, each key's uniforms are computed with Python integers: a dozen
 #: numpy operations on a tiny array cost more than the arithmetic itself (most monthly draws
 #: are for a handful of survivors). Both ways give the same bits.
 FEW = 12
@@ -145,6 +145,10 @@ class Draws:
         rows, who = index if isinstance(index, tuple) else (index, None)
         if isinstance(rows, slice):
             who = np.arange(self.shape[1]) if who is None else _positions(who, self.shape[1])
+            if len(who) < FEW:
+                keys, few = self.keys[rows], who.tolist()
+                out = [_few_uniforms((key + GAMMA) & _MASK, few) for key in keys]
+                return np.array(out, dtype=np.float64).reshape(len(keys), len(few))
             return counter_uniforms(self._columns[rows], who)
         row = Row(self.keys[int(rows)], self.shape[1])
         return row if who is None else row[who]

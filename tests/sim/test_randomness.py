@@ -57,6 +57,11 @@ def test_a_few_numbers_are_the_same_bits_as_many():
         for n in (1, FEW - 1, FEW):
             who = rng.choice(3 * FEW, size=n, replace=False)
             np.testing.assert_array_equal(counter_uniforms(key, who), whole[who])
+        rows = Streams(key).uniforms("journey", 3, n=3 * FEW, k=3)
+        for n in (0, 1, FEW - 1, FEW):
+            who = rng.choice(3 * FEW, size=n, replace=False)
+            np.testing.assert_array_equal(rows[:, who], rows[:, np.arange(3 * FEW)][:, who])
+            np.testing.assert_array_equal(rows[1:, who], np.array([rows[1][who], rows[2][who]]))
         far = np.array([2**62, 2**64 - 1], dtype=np.uint64)
         np.testing.assert_array_equal(
             counter_uniforms(key, far), counter_uniforms(key, np.resize(far, 4 * FEW))[:2]
