@@ -80,7 +80,7 @@ def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]
     # (c + 1) * GAMMA + key == c * GAMMA + (key + GAMMA) modulo 2**64: one operation fewer.
     if isinstance(key, int):
         if c.ndim == 1 and len(c) < FEW:
-            return _few_uniforms((key + GAMMA) & _MASK, c.tolist())
+            return _few_uniforms(key, c.tolist())
         return _to_unit(_mix(c * _GAMMA + np.uint64((key + GAMMA) & _MASK)))
     shifted = np.asarray(key, dtype=np.uint64) + _GAMMA
     if c.size == 0:
@@ -88,15 +88,10 @@ def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]
     return _to_unit(_mix(c * _GAMMA + shifted))
 
 
-def _few_uniforms(shifted: int, counters: list[int]) -> NDArray[np.float64]:
-    """:func:`counter_uniforms` for one key (plus ``GAMMA``) and a few counters, in Python."""
-    out = []
-    for c in counters:
-        z = (c * GAMMA + shifted) & _MASK
-        z = ((z ^ (z >> 30)) * MIX1) & _MASK
-        z = ((z ^ (z >> 27)) * MIX2) & _MASK
-        out.append(((z ^ (z >> 31)) >> 11) * _TO_UNIT)
-    return np.array(out, dtype=np.float64)
+def _few_uniforms(key: int, counters: list[int]) -> NDArray[np.float64]:
+    """:func:`counter_uniforms` for one key and a few counters, in Python integers."""
+    shifted = key + GAMMA
+    return np.array([(_mix_int(c * GAMMA + shifted) >> 11) * _TO_UNIT for c in counters])
 
 
 def _to_unit(z: NDArray[np.uint64]) -> NDArray[np.float64]:
@@ -112,7 +107,12 @@ def _fold(key: int, value: int) -> int:
 
     :func:`splitmix64` in Python integers: a key costs no array operations.
     """
-    z = ((key ^ value) + GAMMA) & _MASK
+    return _mix_int((key ^ value) + GAMMA)
+
+
+def _mix_int(z: int) -> int:
+    """:func:`_mix` on one Python integer, taken modulo 2**64 first."""
+    z &= _MASK
     z = ((z ^ (z >> 30)) * MIX1) & _MASK
     z = ((z ^ (z >> 27)) * MIX2) & _MASK
     return z ^ (z >> 31)
@@ -147,7 +147,7 @@ class Draws:
             who = np.arange(self.shape[1]) if who is None else _positions(who, self.shape[1])
             if len(who) < FEW:
                 keys, few = self.keys[rows], who.tolist()
-                out = [_few_uniforms((key + GAMMA) & _MASK, few) for key in keys]
+                out = [_few_uniforms(key, few) for key in keys]
                 return np.array(out, dtype=np.float64).reshape(len(keys), len(few))
             return counter_uniforms(self._columns[rows], who)
         row = Row(self.keys[int(rows)], self.shape[1])
