@@ -324,7 +324,9 @@ def summarise(
             {
                 "scenario": scenario,
                 "measure": "averted_per_1000_service_months",
-                **{"estimate": est, "lower": lo, "upper": hi},
+                "estimate": est,
+                "lower": lo,
+                "upper": hi,
                 "unit": "events averted per 1,000 extra service-months",
             }
         )

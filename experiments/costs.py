@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.defaults import SEED
-from experiments.words import NO_UPPER_BOUND
 from sim.parameters.costs import CURRENCY
 
-__all__ = ["CURRENCY", "cost_effectiveness", "dominated_by", "ratio_of_means", "upper_in_words"]
+__all__ = ["CURRENCY", "cost_effectiveness", "dominated_by", "ratio_of_means"]
 
 
 def cost_effectiveness(
@@ -83,15 +82,6 @@ def dominated_by(table: pd.DataFrame) -> list[str]:
         better[i] = False
         out.append(names[int(np.flatnonzero(better)[0])] if better.any() else "")
     return out
-
-
-def upper_in_words(upper: float) -> str:
-    """An interval's upper end in money, or that it has none (``inf``, :func:`_icer`).
-
-    >>> upper_in_words(3096.2), upper_in_words(float("inf"))
-    ('3,096', 'no upper bound')
-    """
-    return NO_UPPER_BOUND if upper == float("inf") else f"{upper:,.0f}"
 
 
 def _mean_interval(name: str, values: np.ndarray, short: str | None = None) -> dict[str, float]:

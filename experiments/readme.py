@@ -19,11 +19,11 @@ import pandas as pd
 import sim
 from calibration.spec import load_targets
 from experiments.compare import Comparison, comparison, decisions, flips
-from experiments.costs import CURRENCY, cost_effectiveness, upper_in_words
+from experiments.costs import CURRENCY, cost_effectiveness
 from experiments.defaults import REPLICATES
 from experiments.outputs import DIFFERENCE, MAIN_MONTHS, OBSERVED_BY_COLUMN, RETRAFFICKED
 from experiments.runs import model_fingerprint
-from experiments.words import number
+from experiments.words import number, upper_end
 from scenarios import HEADLINE_POLICIES
 from scenarios.loader import Scenario, load
 from sim.observation import observed_statistics
@@ -151,8 +151,9 @@ def _cost_sentence(table: pd.DataFrame) -> str:
         text += " per survivor"
         if row.cost_per_case_averted == row.cost_per_case_averted:  # not NaN
             text += (
-                f", about {row.cost_per_case_averted:,.0f} per case averted "
-                f"({row.icer_lower:,.0f} to {upper_in_words(row.icer_upper)})"
+                f", about {number(row.cost_per_case_averted, 0, grouped=True)} per case averted "
+                f"({number(row.icer_lower, 0, grouped=True)} to "
+                f"{upper_end(row.icer_upper, 0, grouped=True)})"
             )
         else:
             text += ", averting no case on average"

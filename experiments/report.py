@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from experiments.defaults import few_replicates_warning
 from experiments.registry import Experiment
 from experiments.store import ResultsStore
-from experiments.words import interval, number
+from experiments.words import interval, number, upper_end
 from sim.parameters import parameter_table
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def _decisions(names: list[str], headline: pd.DataFrame) -> list[str]:
 
 def _money(names: list[str], headline: pd.DataFrame) -> list[str]:
     """What each policy costs and what a case it averts costs, in plain words."""
-    from experiments.costs import CURRENCY, cost_effectiveness, upper_in_words
+    from experiments.costs import CURRENCY, cost_effectiveness
 
     if len(names) < 2 or headline.empty:
         return []
@@ -129,10 +129,11 @@ def _money(names: list[str], headline: pd.DataFrame) -> list[str]:
         text = f"{name} costs {extra} per survivor against {reference} (95% of worlds: "
         text += f"{lower} to {upper})"
         if r["cost_per_case_averted"] == r["cost_per_case_averted"]:  # not NaN
-            text += (
-                f"; a case averted costs about {r['cost_per_case_averted']:,.0f} (bootstrap "
-                f"95%: {r['icer_lower']:,.0f} to {upper_in_words(r['icer_upper'])})"
+            per_case, low = (
+                number(r[k], 0, grouped=True) for k in ("cost_per_case_averted", "icer_lower")
             )
+            high = upper_end(r["icer_upper"], 0, grouped=True)
+            text += f"; a case averted costs about {per_case} (bootstrap 95%: {low} to {high})"
         else:
             text += "; it averts no case on average, so no cost per case averted"
         if r["dominated_by"]:

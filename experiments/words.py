@@ -28,6 +28,15 @@ def number(value: float, digits: int = 1, sign: bool = False, grouped: bool = Fa
     return format(0.0, spec) if text.lstrip("+-").strip("0.,") == "" else text
 
 
+def upper_end(value: float, digits: int = 1, sign: bool = False, grouped: bool = False) -> str:
+    """An interval's upper end (:func:`number`), or :data:`NO_UPPER_BOUND` where it is ``inf``.
+
+    >>> upper_end(3096.2, 0, grouped=True), upper_end(float("inf"), 0)
+    ('3,096', 'no upper bound')
+    """
+    return NO_UPPER_BOUND if value == float("inf") else number(value, digits, sign, grouped)
+
+
 def interval(
     estimate: float,
     lower: float,
@@ -51,7 +60,5 @@ def interval(
     """
     if estimate != estimate:
         return undefined
-    values = [number(v * scale, digits, sign, grouped) for v in (estimate, lower, upper)]
-    if upper == float("inf"):  # a bootstrap ratio whose denominator may be zero
-        values[2] = NO_UPPER_BOUND
-    return f"{values[0]} ({values[1]} to {values[2]})"
+    middle, low = (number(v * scale, digits, sign, grouped) for v in (estimate, lower))
+    return f"{middle} ({low} to {upper_end(upper * scale, digits, sign, grouped)})"
