@@ -286,8 +286,8 @@ def summarise(
     h["service_months_per_survivor"] = h["service_months_total"] / h["survivors"]
     rows: list[dict[str, Any]] = []
 
-    def add(scenario: str, measure: str, values: np.ndarray, unit: str) -> None:
-        est, lo, hi = _interval(np.asarray(values, dtype=float))
+    def put(scenario: str, measure: str, interval: tuple[float, float, float], unit: str) -> None:
+        est, lo, hi = interval
         rows.append(
             {
                 "scenario": scenario,
@@ -298,6 +298,9 @@ def summarise(
                 "unit": unit,
             }
         )
+
+    def add(scenario: str, measure: str, values: np.ndarray, unit: str) -> None:
+        put(scenario, measure, _interval(np.asarray(values, dtype=float)), unit)
 
     diffs = {m: paired(h, RETRAFFICKED[m].column, reference) for m in HEADLINE_MONTHS}
     cases = paired(h, "cases_per_1000", reference)
@@ -319,16 +322,12 @@ def summarise(
         per_survivor = extra / mine["survivors"].to_numpy()
         add(scenario, "extra_service_months_per_survivor", per_survivor, "months (vs reference)")
         averted_total = -c * mine["survivors"].to_numpy() / 1000
-        est, lo, hi = ratio_of_means(averted_total, extra, rng, scale=1000.0)
-        rows.append(
-            {
-                "scenario": scenario,
-                "measure": "averted_per_1000_service_months",
-                "estimate": est,
-                "lower": lo,
-                "upper": hi,
-                "unit": "events averted per 1,000 extra service-months",
-            }
+        ratio = ratio_of_means(averted_total, extra, rng, scale=1000.0)
+        put(
+            scenario,
+            "averted_per_1000_service_months",
+            ratio,
+            "events averted per 1,000 extra service-months",
         )
         for o in OBSERVED:
             add(scenario, o.column, mine[o.column], f"{o.statistic.unit} ({o.statistic.target})")
