@@ -89,6 +89,8 @@ class ReintegrationModel(mesa.Model):
         processes.count_down(self)  # a month of support and monitoring used up
         self.tally()
         self.datacollector.collect(self)
+        # Mesa's run_model() (and a visualisation's play button) stop at the horizon.
+        self.running = self.steps < self.params.run.horizon_months
 
     def start_month(self) -> None:
         """Each actor starts the month (traffickers removed or replaced, places counted)."""

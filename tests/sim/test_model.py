@@ -21,6 +21,16 @@ def test_same_seed_gives_identical_event_log():
     pd.testing.assert_frame_equal(a.monthly, b.monthly)
 
 
+def test_mesa_run_model_stops_at_the_horizon_with_the_same_months_as_sim_run():
+    params = small().with_overrides({"run.horizon_months": 30})
+    model = ReintegrationModel(params, seed=4)
+    model.run_model()
+    assert (model.steps, model.running) == (30, False)
+    monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    expected = sim.run(params, seed=4).monthly.drop(columns="month")
+    pd.testing.assert_frame_equal(monthly, expected)
+
+
 def test_different_seeds_differ():
     a = sim.run(small(), seed=11)
     b = sim.run(small(), seed=12)
