@@ -24,8 +24,12 @@ def is_minor(age: NDArray[np.float64]) -> NDArray[np.bool_]:
     return age < AGE_OF_MAJORITY
 
 
-#: Lookup by state code: whether that state is in the community.
-_IN_COMMUNITY = np.isin(np.arange(len(State)), COMMUNITY)
+#: The community's states as a bit set over the 8-bit state codes: bit ``s`` is set when state
+#: ``s`` is in the community. Shifting it by each survivor's state reads the bit in a few
+#: byte operations, many times quicker than a table look-up on a large cohort.
+if len(State) > 8:
+    raise RuntimeError("bug: the state codes no longer fit the community's 8-bit set")
+_COMMUNITY_BITS = np.uint8(sum(1 << int(state) for state in COMMUNITY))
 
 #: Debt, in months of income, from which a survivor counts as in debt.
 IN_DEBT_MONTHS = 1.0
@@ -157,7 +161,7 @@ class People:
 
     def in_community(self) -> NDArray[np.bool_]:
         """Whether each survivor lives in the community (at home, abroad or migrating)."""
-        return _IN_COMMUNITY.take(self.state)
+        return ((_COMMUNITY_BITS >> self.state.view(np.uint8)) & np.uint8(1)).view(np.bool_)
 
     def in_debt(self, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
         """Whether each of ``idx`` owes at least :data:`IN_DEBT_MONTHS` of income."""

@@ -85,8 +85,8 @@ class Traffickers(RowActor["Trafficker"]):
 
     def people_exploited(self) -> NDArray[np.int64]:
         """How many survivors each trafficker has exploited (an episode each)."""
-        counts = [np.bincount(tid, minlength=len(self)) for tid, _ in self._took]
-        return np.sum(counts, axis=0) if counts else np.zeros(len(self), dtype=np.int64)
+        took = [tid for tid, _ in self._took]
+        return np.bincount(np.concatenate([np.zeros(0, np.int32), *took]), minlength=len(self))
 
     def assign_first(self) -> None:
         """Each survivor's first trafficker: from their region with ``same_region_share``."""

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.processes.common import end_services, recruit_and_retraffic, to_community
-from sim.rates import halved, prob
+from sim.rates import factor, halved, prob
 from sim.states import Cause, Event, State
 
 if TYPE_CHECKING:
@@ -30,8 +30,7 @@ def settling(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64
     """
     s = m.params.survivor
     months = np.maximum(m.month - m.people.arrived_month[idx], 0)
-    fade = halved(months, s.settling_halflife_months)
-    return s.settled_rate_ratio + (1.0 - s.settled_rate_ratio) * fade
+    return halved(months, s.settling_halflife_months, end=s.settled_rate_ratio)
 
 
 def remigration(m: ReintegrationModel) -> None:
@@ -47,8 +46,8 @@ def remigration(m: ReintegrationModel) -> None:
     residents = (p.state == State.IN_DESTINATION) & p.residency
     idx = np.flatnonzero((home | residents) & (p.state_since < m.month))
     rate = s.remigration_rate_per_month * settling(m, idx)
-    rate *= np.where(p.employed[idx], 1.0, s.remigration_unemployed_ratio)
-    rate *= np.where(p.in_debt(idx), s.remigration_debt_ratio, 1.0)
+    rate *= factor(p.employed[idx], 1.0, s.remigration_unemployed_ratio)
+    rate *= factor(p.in_debt(idx), s.remigration_debt_ratio)
     leaving = idx[u[0, idx] < prob(rate)]
     safe = u[1, leaving] < pol.safe_migration_access
     m.log.record(

@@ -76,7 +76,7 @@ def early_risk(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float
     """
     s = m.params.survivor
     months = np.maximum(m.month - m.people.exposed_month[idx], 0)
-    return 1.0 + (s.early_risk_ratio - 1.0) * halved(months, s.early_risk_halflife_months)
+    return halved(months, s.early_risk_halflife_months, start=s.early_risk_ratio, end=1.0)
 
 
 def retrafficking(m: ReintegrationModel) -> None:
@@ -89,9 +89,7 @@ def retrafficking(m: ReintegrationModel) -> None:
     threatened = p.threatened[idx]
     # Legal help contests the trafficker's claims: it scales the excess of the threat ratio.
     legal = (p.package[idx] & Package.LEGAL) > 0
-    hr = 1.0 + (s.hr_threatened - 1.0) * np.where(
-        legal, m.params.services.legal_debt_claim_ratio, 1.0
-    )
+    hr = 1.0 + (s.hr_threatened - 1.0) * factor(legal, m.params.services.legal_debt_claim_ratio)
     p_total = prob(h * np.where(threatened, hr, 1.0))
     p_coerced = np.where(threatened, p_total * (1.0 - 1.0 / hr), 0.0)
     draw = u[0, idx]
