@@ -90,8 +90,12 @@ def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]
 
 def _few_uniforms(key: int, counters: list[int]) -> NDArray[np.float64]:
     """:func:`counter_uniforms` for one key and a few counters, in Python integers."""
+    return np.array(_few_values(key, counters), dtype=np.float64)
+
+
+def _few_values(key: int, counters: list[int]) -> list[float]:
     shifted = key + GAMMA
-    return np.array([(_mix_int(c * GAMMA + shifted) >> 11) * _TO_UNIT for c in counters])
+    return [(_mix_int(c * GAMMA + shifted) >> 11) * _TO_UNIT for c in counters]
 
 
 def _to_unit(z: NDArray[np.uint64]) -> NDArray[np.float64]:
@@ -144,11 +148,12 @@ class Draws:
     def __getitem__(self, index: object) -> NDArray[np.float64] | Row:
         rows, who = index if isinstance(index, tuple) else (index, None)
         if isinstance(rows, slice):
-            who = np.arange(self.shape[1]) if who is None else _positions(who, self.shape[1])
-            if len(who) < FEW:
-                keys, few = self.keys[rows], who.tolist()
-                out = [_few_uniforms(key, few) for key in keys]
+            few = None if who is None else _few_rows(who, self.shape[1])
+            if few is not None:
+                keys = self.keys[rows]
+                out = [_few_values(key, few) for key in keys]
                 return np.array(out, dtype=np.float64).reshape(len(keys), len(few))
+            who = np.arange(self.shape[1]) if who is None else _positions(who, self.shape[1])
             return counter_uniforms(self._columns[rows], who)
         row = Row(self.keys[int(rows)], self.shape[1])
         return row if who is None else row[who]
@@ -165,10 +170,29 @@ class Row:
         return self.n
 
     def __getitem__(self, who: ArrayLike) -> NDArray[np.float64]:
+        few = _few_rows(who, self.n)
+        if few is not None:
+            return _few_uniforms(self.key, few)
         return counter_uniforms(self.key, _positions(who, self.n))
 
     def __array__(self, dtype: None = None, copy: None = None) -> NDArray[np.float64]:
         return counter_uniforms(self.key, np.arange(self.n))
+
+
+def _few_rows(who: object, n: int) -> list[int] | None:
+    """Fewer than :data:`FEW` survivor rows as Python integers (checked); None for others.
+
+    Most monthly draws are for a handful of survivors: their rows are checked and drawn in
+    Python integers, without the array operations of :func:`_positions`.
+    """
+    if not (isinstance(who, np.ndarray) and who.ndim == 1 and len(who) < FEW):
+        return None
+    if who.dtype.kind not in "iu":
+        return None
+    rows: list[int] = who.tolist()
+    if rows and (min(rows) < 0 or max(rows) >= n):
+        raise IndexError(f"bug: survivor rows outside 0..{n - 1} drawn.")
+    return rows
 
 
 def _positions(who: ArrayLike, n: int) -> NDArray[np.intp]:

@@ -70,9 +70,12 @@ def test_a_few_numbers_are_the_same_bits_as_many():
 
 def test_draws_outside_the_cohort_are_a_bug():
     u = Streams(7).uniforms("journey", 5, n=10)
-    for bad in (np.array([10]), np.array([-1])):
+    many = np.resize(np.arange(10), 40)  # more than sim.randomness.FEW rows
+    for bad in (np.array([10]), np.array([-1]), np.append(many, 10), np.append(many, -1)):
         with pytest.raises(IndexError, match="bug: survivor rows outside"):
             u[0, bad]
+        with pytest.raises(IndexError, match="bug: survivor rows outside"):
+            u[:, bad]
     with pytest.raises(IndexError, match="bug: draws are indexed"):
         u[0, np.array([0.5])]
 
