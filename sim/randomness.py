@@ -81,7 +81,9 @@ def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]
     if isinstance(key, int):
         if c.ndim == 1 and len(c) < FEW:
             return _few_uniforms(key, c.tolist())
-        return _to_unit(_mix(c * _GAMMA + np.uint64((key + GAMMA) & _MASK)))
+        z = c * _GAMMA
+        z += np.uint64((key + GAMMA) & _MASK)  # in place: one array fewer
+        return _to_unit(_mix(z))
     shifted = np.asarray(key, dtype=np.uint64) + _GAMMA
     if c.size == 0:
         return np.empty(np.broadcast_shapes(shifted.shape, c.shape), dtype=np.float64)
