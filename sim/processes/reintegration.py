@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from sim.processes.assistance import support_over
 from sim.processes.common import start_return
@@ -16,38 +17,18 @@ from sim.states import Cause, Event, Package, Route, State
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
+    from sim.randomness import Row
 
 
 def reintegration(m: ReintegrationModel) -> None:
     """One month of life in the community for everyone at home, in a destination, or abroad."""
-    p, s, sv, pol = m.people, m.params.survivor, m.params.services, m.params.policy
+    p, s = m.people, m.params.survivor
     u = m.u("reintegration", k=4)
     # Each group is selected by masks over everyone, in row order: quicker than indexing the
     # rows in the community again for each group, with the same rows.
     community = p.in_community()
 
-    # Work. At home, local employment programmes scale job-finding; abroad, the right to work.
-    looking = np.flatnonzero(community & ~p.employed)
-    working = np.flatnonzero(community & p.employed)
-    rate = np.full(len(looking), s.job_find_rate_per_month)
-    home = p.state[looking] == State.AT_HOME
-    rate *= level(
-        code(home, home, p.right_to_work[looking]),
-        [
-            s.no_right_to_work_job_ratio,
-            s.destination_job_ratio,
-            pol.local_employment_ratio,
-            pol.local_employment_ratio,
-        ],
-    )
-    rate *= factor(p.low_education[looking], s.low_education_job_ratio)
-    rate *= factor((p.package[looking] & Package.VOCATIONAL) > 0, sv.vocational_job_ratio)
-    hired = looking[u[0, looking] < prob(rate)]
-    fired = working[u[0, working] < prob(s.job_loss_rate_per_month)]
-    p.hire(hired)
-    p.lose_work(fired)
-    m.log.record(m.month, hired, Event.EMPLOYED, Cause.JOB_SEARCH)
-    m.log.record(m.month, fired, Event.JOB_LOST, Cause.ECONOMIC)
+    _work(m, community, u[0])
 
     # Debt grows while out of work and is repaid from wages.
     # (No debt stays none: only those who owe are recomputed.)
@@ -80,6 +61,33 @@ def reintegration(m: ReintegrationModel) -> None:
         Route.DEPORTED,
         risk_assessed=m.authority.assesses_risk(u[3, deported]),
     )
+
+
+def _work(m: ReintegrationModel, community: NDArray[np.bool_], u: Row) -> None:
+    """Job finding and job loss in the community (``u``: one uniform per survivor)."""
+    p, s, sv, pol = m.people, m.params.survivor, m.params.services, m.params.policy
+    # Work. At home, local employment programmes scale job-finding; abroad, the right to work.
+    looking = np.flatnonzero(community & ~p.employed)
+    working = np.flatnonzero(community & p.employed)
+    rate = np.full(len(looking), s.job_find_rate_per_month)
+    home = p.state[looking] == State.AT_HOME
+    rate *= level(
+        code(home, home, p.right_to_work[looking]),
+        [
+            s.no_right_to_work_job_ratio,
+            s.destination_job_ratio,
+            pol.local_employment_ratio,
+            pol.local_employment_ratio,
+        ],
+    )
+    rate *= factor(p.low_education[looking], s.low_education_job_ratio)
+    rate *= factor((p.package[looking] & Package.VOCATIONAL) > 0, sv.vocational_job_ratio)
+    hired = looking[u[looking] < prob(rate)]
+    fired = working[u[working] < prob(s.job_loss_rate_per_month)]
+    p.hire(hired)
+    p.lose_work(fired)
+    m.log.record(m.month, hired, Event.EMPLOYED, Cause.JOB_SEARCH)
+    m.log.record(m.month, fired, Event.JOB_LOST, Cause.ECONOMIC)
 
 
 def count_down(m: ReintegrationModel) -> None:
