@@ -23,6 +23,11 @@ from sim.people import AGE_OF_MAJORITY
 from sim.states import Route
 from sim.statistics import by_key
 
+#: What a run imports on first use (the cohort's truncated normal, the store and its parquet
+#: writer): a process pool's worker server imports them with this module
+#: (:func:`sim.executors.preloaded`), so no worker spends its first task importing them.
+WORKER_IMPORTS = ("scipy.stats", "experiments.store", "pyarrow.parquet")
+
 #: Tables each run stores, in the order written.
 TABLES = ("headline", "curve", "subgroups", "pathways", "observed")
 

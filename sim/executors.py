@@ -11,6 +11,7 @@ import multiprocessing.forkserver
 import os
 import select
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -148,8 +149,6 @@ def refuse_in_a_starting_worker() -> None:
 
 def _script_without_spec() -> bool:
     """Whether this program is a script run by path, which every worker re-runs on start."""
-    import sys
-
     main = sys.modules.get("__main__")
     return getattr(getattr(main, "__spec__", None), "name", None) is None and bool(
         getattr(main, "__file__", None)
@@ -204,6 +203,16 @@ def leave_interrupts_to(owner: int) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def preloaded(fn: Callable[..., Any]) -> list[str]:
+    """The modules the worker server imports before forking workers for ``fn``.
+
+    ``fn``'s module, and the modules it names in ``WORKER_IMPORTS``: those its tasks import
+    on first use, which each worker would otherwise import during its first task.
+    """
+    module = sys.modules.get(fn.__module__)
+    return [fn.__module__, *getattr(module, "WORKER_IMPORTS", ())]
+
+
 def _context(fn: Callable[..., Any], start_server: bool) -> BaseContext:
     """The ``forkserver`` context with ``fn``'s module preloaded (``spawn`` where none exists).
 
@@ -215,7 +224,7 @@ def _context(fn: Callable[..., Any], start_server: bool) -> BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([fn.__module__])
+    context.set_forkserver_preload(preloaded(fn))
     if start_server and threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:

@@ -98,3 +98,33 @@ def test_ctrl_c_while_a_worker_starts_stops_it_before_the_caller_hears(monkeypat
     # worker left starting would be up by now (its server imports in about a second).
     time.sleep(3.0)
     assert not multiprocessing.active_children(), interrupted.traceback[-1]
+
+
+FIRST_RUN = """
+import sys, tempfile
+import experiments.tasks
+before = {name for name in experiments.tasks.WORKER_IMPORTS if name in sys.modules}
+from experiments.runs import run_scenarios
+with tempfile.TemporaryDirectory() as folder:
+    run_scenarios(["baseline"], replicates=1, survivors=50, months=3, workers=1,
+                  output=folder, posterior=None)
+missing = [n for n in experiments.tasks.WORKER_IMPORTS if n not in sys.modules]
+print(sorted(before), missing)
+"""
+
+
+def test_the_worker_server_preloads_what_a_first_run_would_import():
+    # A pool's workers fork from a server that imported the task's module and the modules it
+    # names; each of those must be one a run really imports on first use, or the list lies.
+    import subprocess
+    import sys
+
+    from experiments.tasks import WORKER_IMPORTS, run_and_save
+    from sim.executors import preloaded
+
+    assert preloaded(run_and_save) == ["experiments.tasks", *WORKER_IMPORTS]
+    assert preloaded(_square) == [__name__]  # a module that names none: itself alone
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_RUN], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[] []", out.stdout
