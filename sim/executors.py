@@ -273,22 +273,33 @@ def _shared(
         queue.clear()
         for future in pending:
             future.cancel()
-        # A worker still starting is let finish starting first: one stopped half-way would
-        # print a traceback after this process has gone. (None starts if its thread has not.)
-        ready.cancel()
-        wait([ready], timeout=60)
-        if not finished:  # interrupted or failed: stop the workers now, mid-task or not
-            processes = list(getattr(pool, "_processes", {}).values())
-            for process in processes:
-                process.terminate()
-            for process in processes:  # gone before this process removes what they share
-                process.join(timeout=10)
-        manager = getattr(pool, "_executor_manager_thread", None)
-        pool.shutdown(wait=finished, cancel_futures=True)
-        if manager is not None:
-            # Its closing of the pool's wake-up pipe would race the interpreter's exit,
-            # which writes to that pipe (CPython 3.11): a traceback after the last line.
-            manager.join(timeout=10)
+        try:
+            _stop(pool, ready, finished)
+        except KeyboardInterrupt:
+            # Ctrl-C while stopping (waiting for a worker to finish starting, say): stop them
+            # all now, then let the interruption go on.
+            _stop(pool, ready, finished=False)
+            raise
+
+
+def _stop(pool: ProcessPoolExecutor, ready: Future[int], finished: bool) -> None:
+    """Shut the pool down: its workers finish (``finished``) or are stopped mid-task."""
+    # A worker still starting is let finish starting first: one stopped half-way would
+    # print a traceback after this process has gone. (None starts if its thread has not.)
+    ready.cancel()
+    wait([ready], timeout=60)
+    if not finished:  # interrupted or failed: stop the workers now, mid-task or not
+        processes = list(getattr(pool, "_processes", {}).values())
+        for process in processes:
+            process.terminate()
+        for process in processes:  # gone before this process removes what they share
+            process.join(timeout=10)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=finished, cancel_futures=True)
+    if manager is not None:
+        # Its closing of the pool's wake-up pipe would race the interpreter's exit,
+        # which writes to that pipe (CPython 3.11): a traceback after the last line.
+        manager.join(timeout=10)
 
 
 class _Here(Executor):

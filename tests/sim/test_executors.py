@@ -128,3 +128,32 @@ def test_the_worker_server_preloads_what_a_first_run_would_import():
         [sys.executable, "-c", FIRST_RUN], capture_output=True, text=True, check=True, timeout=300
     )
     assert out.stdout.strip().splitlines()[-1] == "[] []", out.stdout
+
+
+def _slow_first(x: int) -> int:
+    if x == 0:
+        time.sleep(0.5)  # the pool is worth starting; the rest finish here before it is up
+    return x
+
+
+def test_ctrl_c_while_waiting_for_a_worker_to_finish_starting_still_stops_it(monkeypatch):
+    # The slow suite: a Ctrl-C that came while the caller waited, at the end, for a worker
+    # still starting skipped the rest of the clean-up, and that worker printed a traceback
+    # once this process had gone. A Ctrl-C then still stops every worker before it goes on.
+    import sim.executors
+
+    real_wait = sim.executors.wait
+    pressed: list[bool] = []
+
+    def wait_then_ctrl_c(futures, timeout=None, **options):
+        if timeout == 60 and not pressed:  # the clean-up's wait for the starting worker
+            pressed.append(True)
+            raise KeyboardInterrupt
+        return real_wait(futures, timeout=timeout, **options)
+
+    monkeypatch.setattr(sim.executors, "wait", wait_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        list(execute(_slow_first, list(range(8)), workers=2))
+    assert pressed
+    time.sleep(3.0)  # a worker left starting would be up by now
+    assert not multiprocessing.active_children(), interrupted.traceback[-1]
