@@ -51,9 +51,7 @@ def halved(
 
 @functools.lru_cache(maxsize=64)
 def _halvings(halflife: float, size: int, start: float, end: float) -> NDArray[np.float64]:
-    table = 0.5 ** (np.arange(size) / halflife)
-    if (start, end) != (1.0, 0.0):
-        table = end + (start - end) * table
+    table = end + (start - end) * 0.5 ** (np.arange(size) / halflife)
     table.setflags(write=False)
     return table
 

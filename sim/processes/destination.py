@@ -28,10 +28,10 @@ def destination(m: ReintegrationModel) -> None:
     due = np.flatnonzero(
         (p.state == State.IN_DESTINATION) & p.residency & (p.residency_until == m.month)
     )
-    renewed = due[u[0, due] < pol.residency_renewal_share]
+    renew = u[0, due] < pol.residency_renewal_share
+    renewed, expired = due[renew], due[~renew]
     p.residency_until[renewed] += pol.residency_permit_months
     m.log.record(m.month, renewed, Event.RESIDENCY_RENEWED, Cause.STATUS)
-    expired = np.setdiff1d(due, renewed, assume_unique=True)
     m.people.lose_status(expired)
     m.log.record(m.month, expired, Event.RESIDENCY_EXPIRED, Cause.STATUS)
 
