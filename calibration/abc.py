@@ -19,6 +19,7 @@ import numpy as np
 from calibration.proposals import BetaProposal, ClosingProposal, beta_shapes
 from calibration.spec import Prior, SpecError
 from sim.executors import backend
+from sim.interrupts import forks_leave_interrupts
 
 if TYPE_CHECKING:
     from calibration.fit import FitSettings
@@ -179,12 +180,13 @@ def run_abc(
     """
     sampler, client = _sampler(*where)
     try:
-        if closing:
-            history, seconds = close(simulator, fit, sampler, seed, history_path, on_generation)
-        else:
-            history, seconds = _abc(
-                simulator, fit, sampler, seed, history_path, observed, on_generation, resume
-            )
+        with forks_leave_interrupts():  # the multicore sampler forks workers each generation
+            if closing:
+                history, seconds = close(simulator, fit, sampler, seed, history_path, on_generation)
+            else:
+                history, seconds = _abc(
+                    simulator, fit, sampler, seed, history_path, observed, on_generation, resume
+                )
     finally:
         if client is not None:
             client.close()

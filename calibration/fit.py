@@ -36,7 +36,7 @@ from calibration.posterior import (
     write_posterior,
 )
 from calibration.spec import Prior, SpecError, Target, load_priors, load_targets
-from sim.executors import leave_interrupts_to
+from sim.interrupts import leave_interrupts_to
 from sim.observation import observed_statistics
 from sim.parameters import ParameterError
 from sim.statistics import BY_KEY, by_key

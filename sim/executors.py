@@ -187,22 +187,6 @@ def alive(pid: int) -> bool:
     return True
 
 
-def leave_interrupts_to(owner: int) -> None:
-    """In a worker process ``owner`` started, leave Ctrl-C to ``owner``; SIGTERM just ends it.
-
-    Ctrl-C in a terminal reaches every process of the group. Workers started by a library
-    (pyabc's multicore sampler forks its own) would each print a traceback; the owner, which
-    handles the interruption once and stops them, is enough. Processes started by anyone else
-    (Dask workers on other machines) and threads other than a process's main thread (Dask
-    runs tasks in threads) are left alone.
-    """
-    if os.getppid() == owner and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # and the owner's SIGTERM handler, inherited by forking, would make the owner's
-        # stopping of its workers print a traceback from each: SIGTERM just ends them
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def preloaded(fn: Callable[..., Any]) -> list[str]:
     """The modules the worker server imports before forking workers for ``fn``.
 
