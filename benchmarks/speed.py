@@ -16,8 +16,10 @@ sides alike):
   size; parallel efficiency = time on 1 worker / (workers x time on ``--workers``), for the
   local process pool and for Dask (a LocalCluster of ``--workers`` processes unless
   ``--scheduler`` names one; warmed by a small comparison first, as a long-lived cluster
-  is, and with sim.executors.DASK_SIMULATION_CONFIG). The summary after the runs is included; each
-  is timed ``--repeat`` times, interleaved, and the best kept.
+  is, and with sim.executors.DASK_SIMULATION_CONFIG). The summary after the runs is included.
+  Each repeat (``--repeat``) times 1 worker, the pool and Dask back to back; a row gives the
+  best time on 1 worker over the best on ``--workers``, and the range of the repeats' own
+  ratios (how much the machine's speed moved meanwhile).
 - tiny: 8 runs (4 scenarios x 2 replicates) of 500 survivors x 24 months; wall time on 2
   workers / on 1.
 - million: 1,000,000 survivors x 120 months in a fresh process on one core: seconds and
@@ -32,6 +34,7 @@ sides alike):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -39,8 +42,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -69,13 +73,13 @@ def main() -> None:
     args = parser.parse_args()
 
     print(machine())
-    print(f"{'measure':<72} {'measured':>16} {'goal':>10}  met")
+    print(f"{'measure':<72} {'measured':>26} {'goal':>10}  met")
     rows: list[dict] = []
     for name in args.rows:
         for row in MEASURES[name](args):
             rows.append(row)
             met = _met(row["met"]).upper() if row["met"] is False else _met(row["met"])
-            print(f"{row['measure']:<72} {row['shown']:>16} {row['goal']:>10}  {met}", flush=True)
+            print(f"{row['measure']:<72} {row['shown']:>26} {row['goal']:>10}  {met}", flush=True)
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n")
     if args.readme:
@@ -250,41 +254,44 @@ def machine_ceiling(n: int, runs: int = CEILING_RUNS) -> dict:
 
 
 def compare_efficiency(args: argparse.Namespace) -> list[dict]:
-    n, reps = args.workers, args.replicates
-    goal = 0.95 if n <= 2 else 0.85
-    one, pool = float("inf"), float("inf")
-    for _ in range(args.repeat):  # interleaved, best of each: both see the same machine
-        one = min(one, _compare_time(replicates=reps, workers=1))
-        pool = min(pool, _compare_time(replicates=reps, workers=n))
-    rows = [
-        _efficiency(
-            f"compare 4 x {reps}, {n} workers: parallel efficiency (pool)", one, pool, n, goal
-        )
-    ]
-    if args.scheduler:
-        dask = min(_dask_time(reps, args.scheduler) for _ in range(args.repeat))
-    else:
-        import dask
-        from distributed import LocalCluster
+    """The pool's and Dask's parallel efficiency, each repeat timing all three back to back.
 
-        from sim.executors import DASK_SIMULATION_CONFIG
-
-        # A cluster for simulations, as the README says to start one: Dask's profiler off and
-        # its event-loop check and monitors rare (each slows a compute-bound run).
-        with (
-            dask.config.set(DASK_SIMULATION_CONFIG),
-            LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-        ):
-            dask = min(_dask_time(reps, cluster.scheduler_address) for _ in range(args.repeat))
-    rows.append(
-        _efficiency(
-            f"compare 4 x {reps}, {n} workers: parallel efficiency (Dask)", one, dask, n, goal
-        )
-    )
+    The row's value is the best time on 1 worker over the best on ``--workers``; beside it,
+    the range of each repeat's own ratio (its three timings taken minutes apart at most), which
+    shows how much this machine's speed moved during the row.
+    """
+    n = args.workers
+    with contextlib.ExitStack() as stack:
+        scheduler = args.scheduler or stack.enter_context(_local_cluster(n)).scheduler_address
+        times: dict[str, list[float]] = {"one": [], "pool": [], "Dask": []}
+        for _ in range(args.repeat):  # interleaved: each repeat sees the same machine
+            times["one"].append(_compare_time(replicates=args.replicates, workers=1))
+            times["pool"].append(_compare_time(replicates=args.replicates, workers=n))
+            times["Dask"].append(_dask_time(args.replicates, scheduler))
+    rows = [_efficiency(kind, times["one"], times[kind], args) for kind in ("pool", "Dask")]
     rows.append(machine_ceiling(n))
     return rows
+
+
+@contextlib.contextmanager
+def _local_cluster(n: int) -> Iterator[Any]:
+    """A LocalCluster of ``n`` one-thread processes, set up as the README says to start one.
+
+    Dask's profiler off and its event-loop check and monitors rare (each slows a
+    compute-bound run): :data:`sim.executors.DASK_SIMULATION_CONFIG`.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    from sim.executors import DASK_SIMULATION_CONFIG
+
+    with (
+        dask.config.set(DASK_SIMULATION_CONFIG),
+        LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+    ):
+        yield cluster
 
 
 def _dask_time(replicates: int, scheduler: str) -> float:
@@ -296,12 +303,18 @@ def _dask_time(replicates: int, scheduler: str) -> float:
     return _compare_time(replicates=replicates, scheduler=scheduler)
 
 
-def _efficiency(measure: str, one: float, many: float, n: int, goal: float) -> dict:
-    eff = one / (n * many)
+def _efficiency(kind: str, one: list[float], many: list[float], args: argparse.Namespace) -> dict:
+    """The efficiency row: best over best, and the range of the repeats' own ratios."""
+    n = args.workers
+    goal = 0.95 if n <= 2 else 0.85
+    eff = min(one) / (n * min(many))
+    paired = [a / (n * b) for a, b in zip(one, many, strict=True)]
+    spread = f" (repeats {min(paired):.2f}-{max(paired):.2f})" if len(paired) > 1 else ""
     return _row(
-        f"{measure} [{one:.1f} s / {n} x {many:.1f} s]",
+        f"compare 4 x {args.replicates}, {n} workers: parallel efficiency ({kind}) "
+        f"[{min(one):.1f} s / {n} x {min(many):.1f} s]",
         eff,
-        f"{eff:.3f}",
+        f"{eff:.3f}{spread}",
         f">= {goal}",
         eff >= goal,
     )
