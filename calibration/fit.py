@@ -16,7 +16,6 @@ are not bit-reproducible; runs that use a posterior are, because they read the s
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,7 +35,6 @@ from calibration.posterior import (
     write_posterior,
 )
 from calibration.spec import Prior, SpecError, Target, load_priors, load_targets
-from sim.interrupts import leave_interrupts_to
 from sim.observation import observed_statistics
 from sim.parameters import ParameterError
 from sim.statistics import BY_KEY, by_key
@@ -101,8 +99,6 @@ class Simulator:
     targets: list[Target]
     base: dict[str, Any] = field(default_factory=dict)
     priors: list[Prior] = field(default_factory=list)
-    #: The fitting process: worker processes it starts leave Ctrl-C to it.
-    owner: int = field(default_factory=os.getpid)
 
     def values(self, quantiles: dict[str, float]) -> dict[str, float]:
         """Parameter values (dotted names) of pyabc's unit-interval particle."""
@@ -112,7 +108,6 @@ class Simulator:
         """Simulate one cohort for a unit-interval particle; its seed comes from pyabc's RNG."""
         # pyabc seeds and reseeds the legacy global RNG in its samplers, so the simulation seed
         # is drawn from it; the model itself then owns its randomness through that seed.
-        leave_interrupts_to(self.owner)
         seed = int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002
         return self.statistics(self.values(pars), seed)
 

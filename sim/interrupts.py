@@ -1,15 +1,15 @@
-"""Ctrl-C in worker processes: the process that started them handles it, once.
+"""Ctrl-C in worker processes a library forks: the process that forked them handles it, once.
 
 Ctrl-C in a terminal reaches every process of the group. A worker that raised
 ``KeyboardInterrupt`` too would print a traceback of its own; the owner, which handles the
-interruption once (keeps what finished, stops its workers), is enough.
+interruption once (keeps what finished, stops its workers), is enough. Workers of
+:mod:`sim.executors` fork from a server that ignores Ctrl-C, and Dask's are not ours.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,16 +17,6 @@ from contextlib import contextmanager
 _forks_quiet = False
 #: The forking thread's signal mask just before the fork, restored after it.
 _mask: set[int | signal.Signals] = set()
-
-
-def leave_interrupts_to(owner: int) -> None:
-    """In a worker process ``owner`` started, leave Ctrl-C to ``owner``; SIGTERM just ends it.
-
-    Processes started by anyone else (Dask workers on other machines) and threads other than a
-    process's main thread (Dask runs tasks in threads) are left alone.
-    """
-    if os.getppid() == owner and threading.current_thread() is threading.main_thread():
-        _quiet()
 
 
 @contextmanager

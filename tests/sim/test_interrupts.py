@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: imported runs first in the child, so its Ctrl-C arrives in the moment between the fork and
 #: our hook: where a library's worker runs the library's code before ours.
 _FORK = """
-import os, signal, sys
+import contextlib, os, signal, sys
 early = sys.argv[1] == "early"
 def ctrl_c_at_once():
     if early:
@@ -20,7 +20,7 @@ os.register_at_fork(after_in_child=ctrl_c_at_once)
 from sim.interrupts import forks_leave_interrupts
 guarded = sys.argv[2] == "guarded"
 read, write = os.pipe()
-with forks_leave_interrupts() if guarded else open(os.devnull):
+with forks_leave_interrupts() if guarded else contextlib.nullcontext():
     pid = os.fork()
 if pid == 0:
     try:
