@@ -13,6 +13,9 @@ prso.di.unimi.it/xoroshiro): the ``i+1``-th output of SplitMix64 started from a 
 for ``(seed, s, t, r)``, which numpy's ``SeedSequence`` derives. SplitMix64's outputs pass
 TestU01's BigCrush, and :func:`splitmix64` reproduces the reference outputs (a test checks
 them); a slow test checks uniformity and independence across sites and months here.
+:func:`splitmix64` is the readable numpy form; the model draws with the same function
+compiled by Numba (Starsim, too, depends on Numba and compiles with ``nb.njit(cache=True)``,
+``starsim/utils.py``), which a test checks gives the same bits.
 
 So switching a policy lever, adding a site or skipping one, or drawing for more or fewer
 survivors leaves every other draw unchanged (common random numbers), and scenario
@@ -25,9 +28,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import overload
 
+import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -68,44 +72,50 @@ def _mix(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return z
 
 
-#: Below this many survivors, each key's uniforms are computed with Python integers: a dozen
-#: numpy operations on a tiny array cost more than the arithmetic itself (most monthly draws
-#: are for a handful of survivors). Both ways give the same bits.
-FEW = 12
+@numba.njit(cache=True, nogil=True)
+def _uniforms(shifted, counters, n):  # type: ignore[no-untyped-def]  # numba infers the types
+    """Uniform ``(r, j)`` from key ``shifted[r] - GAMMA`` and counter ``counters[j] + 1``.
 
-
-def counter_uniforms(key: ArrayLike, counters: ArrayLike) -> NDArray[np.float64]:
-    """Uniforms on [0, 1) from the top 53 bits of :func:`splitmix64` at ``counters + 1``."""
-    c = np.asarray(counters, dtype=np.uint64)
-    # (c + 1) * GAMMA + key == c * GAMMA + (key + GAMMA) modulo 2**64: one operation fewer.
-    if isinstance(key, int):
-        if c.ndim == 1 and len(c) < FEW:
-            return _few_uniforms(key, c.tolist())
-        z = c * _GAMMA
-        z += np.uint64((key + GAMMA) & _MASK)  # in place: one array fewer
-        return _to_unit(_mix(z))
-    shifted = np.asarray(key, dtype=np.uint64) + _GAMMA
-    if c.size == 0:
-        return np.empty(np.broadcast_shapes(shifted.shape, c.shape), dtype=np.float64)
-    return _to_unit(_mix(c * _GAMMA + shifted))
-
-
-def _few_uniforms(key: int, counters: list[int]) -> NDArray[np.float64]:
-    """:func:`counter_uniforms` for one key and a few counters, in Python integers."""
-    return np.array(_few_values(key, counters), dtype=np.float64)
-
-
-def _few_values(key: int, counters: list[int]) -> list[float]:
-    shifted = key + GAMMA
-    return [(_mix_int(c * GAMMA + shifted) >> 11) * _TO_UNIT for c in counters]
-
-
-def _to_unit(z: NDArray[np.uint64]) -> NDArray[np.float64]:
-    """The top 53 bits of each of ``z`` as a uniform on [0, 1)."""
-    z >>= _S11
-    out = z.astype(np.float64)
-    out *= _TO_UNIT
+    :func:`splitmix64` and its conversion to a float fused in one pass over the counters,
+    compiled by Numba: each number costs a few integer operations, not a dozen array passes.
+    ``(c + 1) * GAMMA + key == c * GAMMA + (key + GAMMA)`` modulo 2**64, so the keys come
+    shifted by ``GAMMA``. With ``n >= 0`` each counter must be a survivor row ``0..n-1``.
+    """
+    out = np.empty((shifted.size, counters.size))
+    for j in range(counters.size):
+        c = counters[j]
+        if n >= 0 and (c < 0 or c >= n):
+            raise IndexError("bug: survivor rows outside the cohort drawn.")
+        base = np.uint64(c) * _GAMMA
+        for r in range(shifted.size):
+            z = base + shifted[r]
+            z = (z ^ (z >> _S30)) * _MIX1
+            z = (z ^ (z >> _S27)) * _MIX2
+            z = z ^ (z >> _S31)
+            out[r, j] = (z >> _S11) * _TO_UNIT
     return out
+
+
+def _shifted(keys: Sequence[int]) -> NDArray[np.uint64]:
+    """Keys plus SplitMix64's increment, modulo 2**64, as the kernel takes them."""
+    return np.array([(key + GAMMA) & _MASK for key in keys], dtype=np.uint64)
+
+
+def counter_uniforms(keys: Sequence[int], counters: ArrayLike) -> NDArray[np.float64]:
+    """Uniforms on [0, 1), one row per key and one column per counter.
+
+    Number ``(r, j)`` is the top 53 bits of :func:`splitmix64`'s output ``counters[j] + 1``
+    for ``keys[r]``, times 2**-53.
+
+    Example:
+        >>> top = splitmix64(7, [1, 2]) >> np.uint64(11)
+        >>> bool((counter_uniforms([7], [0, 1])[0] == top * 2.0**-53).all())
+        True
+    """
+    c = np.asarray(counters)
+    if c.dtype.kind not in "iu":
+        c = c.astype(np.int64)
+    return _uniforms(_shifted(keys), c, -1)
 
 
 def _fold(key: int, value: int) -> int:
@@ -135,11 +145,7 @@ class Draws:
     def __init__(self, keys: tuple[int, ...], n: int) -> None:
         self.keys = keys
         self.shape = (len(keys), n)
-
-    @functools.cached_property
-    def _columns(self) -> NDArray[np.uint64]:
-        """The keys as a column, for drawing every row at once (built only if asked)."""
-        return np.array(self.keys, dtype=np.uint64)[:, None]
+        self._shifted = _shifted(keys)
 
     @overload
     def __getitem__(self, index: tuple[int | slice, ArrayLike]) -> NDArray[np.float64]: ...
@@ -149,16 +155,14 @@ class Draws:
 
     def __getitem__(self, index: object) -> NDArray[np.float64] | Row:
         rows, who = index if isinstance(index, tuple) else (index, None)
+        n = self.shape[1]
         if isinstance(rows, slice):
-            few = None if who is None else _few_rows(who, self.shape[1])
-            if few is not None:
-                keys = self.keys[rows]
-                out = [_few_values(key, few) for key in keys]
-                return np.array(out, dtype=np.float64).reshape(len(keys), len(few))
-            who = np.arange(self.shape[1]) if who is None else _positions(who, self.shape[1])
-            return counter_uniforms(self._columns[rows], who)
-        row = Row(self.keys[int(rows)], self.shape[1])
-        return row if who is None else row[who]
+            at = np.arange(n) if who is None else _positions(who)
+            return _uniforms(self._shifted[rows], at, n)
+        if who is None:
+            return Row(self.keys[int(rows)], n)
+        r = int(rows)
+        return _uniforms(self._shifted[r : r + 1], _positions(who), n)[0]
 
 
 class Row:
@@ -167,47 +171,29 @@ class Row:
     def __init__(self, key: int, n: int) -> None:
         self.key = key
         self.n = n
+        self._shifted = _shifted((key,))
 
     def __len__(self) -> int:
         return self.n
 
     def __getitem__(self, who: ArrayLike) -> NDArray[np.float64]:
-        few = _few_rows(who, self.n)
-        if few is not None:
-            return _few_uniforms(self.key, few)
-        return counter_uniforms(self.key, _positions(who, self.n))
+        return _uniforms(self._shifted, _positions(who), self.n)[0]
 
     def __array__(self, dtype: None = None, copy: None = None) -> NDArray[np.float64]:
-        return counter_uniforms(self.key, np.arange(self.n))
+        return _uniforms(self._shifted, np.arange(self.n), self.n)[0]
 
 
-def _few_rows(who: object, n: int) -> list[int] | None:
-    """Fewer than :data:`FEW` survivor rows as Python integers (checked); None for others.
+def _positions(who: ArrayLike) -> NDArray[np.integer]:
+    """Survivor rows from an index array or a boolean mask (else a bug).
 
-    Most monthly draws are for a handful of survivors: their rows are checked and drawn in
-    Python integers, without the array operations of :func:`_positions`.
+    The rows themselves are checked where they are drawn (:func:`_uniforms`).
     """
-    if not (isinstance(who, np.ndarray) and who.ndim == 1 and len(who) < FEW):
-        return None
-    if who.dtype.kind not in "iu":
-        return None
-    rows: list[int] = who.tolist()
-    if rows and (min(rows) < 0 or max(rows) >= n):
-        raise IndexError(f"bug: survivor rows outside 0..{n - 1} drawn.")
-    return rows
-
-
-def _positions(who: ArrayLike, n: int) -> NDArray[np.intp]:
-    """Survivor rows ``0..n-1`` from an index array or a boolean mask (else a bug)."""
-    who = np.asarray(who)
+    if not isinstance(who, np.ndarray):
+        who = np.asarray(who)
     if who.dtype == np.bool_:
         return np.flatnonzero(who)
     if who.ndim != 1 or who.dtype.kind not in "iu":
         raise IndexError(f"bug: draws are indexed by a 1-d array of survivor rows, not {who!r}.")
-    # Seen as unsigned, a negative row is huge: one reduction checks both ends.
-    unsigned = who.view(f"u{who.itemsize}") if who.dtype.kind == "i" else who
-    if len(who) and unsigned.max() >= n:
-        raise IndexError(f"bug: survivor rows outside 0..{n - 1} drawn.")
     return who
 
 
@@ -284,8 +270,7 @@ class Streams:
         Item ``i``'s numbers depend only on the seed, the site and ``i`` (a trafficker
         added later gets the numbers of its index, whoever came before).
         """
-        keys = np.array([self.key(site, 0, r) for r in range(k)], dtype=np.uint64)
-        return counter_uniforms(keys[:, None], np.asarray(items, dtype=np.intp))
+        return counter_uniforms([self.key(site, 0, r) for r in range(k)], items)
 
     def per_item(self, site: str, month: int, n: int) -> NDArray[np.float64]:
         """One uniform per item ``0..n-1`` for ``site`` in ``month``.
@@ -295,7 +280,7 @@ class Streams:
         key = self.key(site, month)
         if self.trace is not None:
             self.trace[(site, month)] = (key,)
-        return counter_uniforms(key, np.arange(n))
+        return counter_uniforms([key], np.arange(n))[0]
 
     def _sequence(self, site: str, *counter: int) -> np.random.SeedSequence:
         if any(c < 0 for c in counter):

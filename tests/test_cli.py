@@ -172,7 +172,8 @@ def test_help_and_listings_load_no_model_pandas_scipy_or_dask(argv):
         f"    app({argv!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('pandas', 'scipy', 'mesa', 'dask', 'distributed', 'sim.model', 'pyabc')\n"
+        "heavy = ('pandas', 'scipy', 'mesa', 'numba', 'dask', 'distributed', 'sim.model',"
+        " 'pyabc')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = _python(code, check=True)

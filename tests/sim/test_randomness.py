@@ -46,36 +46,51 @@ def test_a_survivors_draw_does_not_depend_on_who_else_is_drawn():
     assert u[:, np.empty(0, np.intp)].shape == (3, 0)
 
 
-def test_a_few_numbers_are_the_same_bits_as_many():
-    # A handful of one key's numbers are computed with Python integers (sim.randomness.FEW);
-    # each must equal the same survivor's number drawn with the whole array.
-    from sim.randomness import FEW, counter_uniforms
+def _reference(key: int, counters: np.ndarray) -> np.ndarray:
+    """Uniforms from the numpy form of SplitMix64 (output c + 1, top 53 bits, times 2**-53)."""
+    top = splitmix64(key, counters.astype(np.uint64) + np.uint64(1)) >> np.uint64(11)
+    return top.astype(np.float64) * 2.0**-53
+
+
+def test_the_compiled_draws_are_the_bits_of_the_numpy_splitmix64():
+    # The model draws with sim.randomness's compiled kernel; every number must be the one the
+    # readable numpy form gives, for any key, any counter dtype, one survivor or many, and
+    # through every way of indexing Draws and Row.
+    from sim.randomness import counter_uniforms
 
     rng = np.random.default_rng(11)
-    for key in (0, 2**63 - 1, *(int(k) for k in rng.integers(0, 2**63, size=20))):
-        whole = counter_uniforms(key, np.arange(3 * FEW))
-        for n in (1, FEW - 1, FEW):
-            who = rng.choice(3 * FEW, size=n, replace=False)
-            np.testing.assert_array_equal(counter_uniforms(key, who), whole[who])
-        rows = Streams(key).uniforms("journey", 3, n=3 * FEW, k=3)
-        for n in (0, 1, FEW - 1, FEW):
-            who = rng.choice(3 * FEW, size=n, replace=False)
-            np.testing.assert_array_equal(rows[:, who], rows[:, np.arange(3 * FEW)][:, who])
-            np.testing.assert_array_equal(rows[1:, who], np.array([rows[1][who], rows[2][who]]))
-        far = np.array([2**62, 2**64 - 1], dtype=np.uint64)
-        np.testing.assert_array_equal(
-            counter_uniforms(key, far), counter_uniforms(key, np.resize(far, 4 * FEW))[:2]
-        )
+    keys = [0, 2**64 - 1, 2**63, *(int(k) for k in rng.integers(0, 2**63, size=20))]
+    far = np.array([0, 1, 2**62, 2**64 - 2, 2**64 - 1], dtype=np.uint64)
+    for key in keys:
+        for dtype in (np.int32, np.int64, np.uint32, np.uint64):
+            for n in (0, 1, 11, 12, 500):
+                who = rng.choice(600, size=n, replace=False).astype(dtype)
+                np.testing.assert_array_equal(counter_uniforms([key], who)[0], _reference(key, who))
+        np.testing.assert_array_equal(counter_uniforms([key], far)[0], _reference(key, far))
+    both = counter_uniforms(keys[:2], far)
+    np.testing.assert_array_equal(both, [_reference(k, far) for k in keys[:2]])
+    rows = Streams(5).uniforms("journey", 3, n=600, k=3)
+    whole = np.array([_reference(key, np.arange(600)) for key in rows.keys])
+    who = rng.choice(600, size=40, replace=False)
+    np.testing.assert_array_equal(rows[:, who], whole[:, who])
+    np.testing.assert_array_equal(rows[1:, who], whole[1:, who])
+    np.testing.assert_array_equal(rows[2, who], whole[2, who])
+    np.testing.assert_array_equal(rows[2][who], whole[2, who])
+    np.testing.assert_array_equal(np.asarray(rows[0]), whole[0])
+    np.testing.assert_array_equal(rows[:, who.tolist()], whole[:, who])
 
 
 def test_draws_outside_the_cohort_are_a_bug():
     u = Streams(7).uniforms("journey", 5, n=10)
-    many = np.resize(np.arange(10), 40)  # more than sim.randomness.FEW rows
-    for bad in (np.array([10]), np.array([-1]), np.append(many, 10), np.append(many, -1)):
+    many = np.resize(np.arange(10), 40)
+    longer = np.ones(11, dtype=bool)  # a mask with a row beyond the cohort
+    for bad in (np.array([10]), np.array([-1]), np.append(many, 10), np.append(many, -1), longer):
         with pytest.raises(IndexError, match="bug: survivor rows outside"):
             u[0, bad]
         with pytest.raises(IndexError, match="bug: survivor rows outside"):
             u[:, bad]
+        with pytest.raises(IndexError, match="bug: survivor rows outside"):
+            u[0][bad]
     with pytest.raises(IndexError, match="bug: draws are indexed"):
         u[0, np.array([0.5])]
 
