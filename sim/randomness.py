@@ -159,19 +159,20 @@ class Draws:
         if isinstance(rows, slice):
             at = np.arange(n) if who is None else _positions(who)
             return _uniforms(self._shifted[rows], at, n)
-        if who is None:
-            return Row(self.keys[int(rows)], n)
         r = int(rows)
-        return _uniforms(self._shifted[r : r + 1], _positions(who), n)[0]
+        shifted = self._shifted[r : r + 1]
+        if who is None:
+            return Row(self.keys[r], n, shifted)
+        return _uniforms(shifted, _positions(who), n)[0]
 
 
 class Row:
     """One row of :class:`Draws`: survivor ``i``'s number is ``row[i]``."""
 
-    def __init__(self, key: int, n: int) -> None:
+    def __init__(self, key: int, n: int, shifted: NDArray[np.uint64] | None = None) -> None:
         self.key = key
         self.n = n
-        self._shifted = _shifted((key,))
+        self._shifted = _shifted((key,)) if shifted is None else shifted
 
     def __len__(self) -> int:
         return self.n
@@ -211,6 +212,7 @@ class Streams:
         self.trace: dict[tuple[str, Hashable], tuple[int, ...]] | None = {} if trace else None
         self._month: int | None = None
         self._drawn: dict[str, Draws] = {}
+        self._sites: dict[str, int] = {}  # each site's key before the month is folded in
         self._base = int(np.random.SeedSequence(seed).generate_state(1, np.uint64)[0])
 
     def generator(self, site: str, *counter: int) -> np.random.Generator:
@@ -239,7 +241,10 @@ class Streams:
     def _site_month(self, site: str, month: int) -> int:
         if month < 0:
             raise ValueError(f"stream counters must not be negative (got month {month}).")
-        return _fold(_fold(self._base, site_key(site)), month + 1)
+        at = self._sites.get(site)
+        if at is None:
+            at = self._sites[site] = _fold(self._base, site_key(site))
+        return _fold(at, month + 1)
 
     def uniforms(self, site: str, month: int, n: int, k: int = 1) -> Draws:
         """``k`` rows of one uniform per survivor ``0..n-1`` for ``site`` in ``month``.
