@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Hashable, Sequence
-from typing import overload
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar, cast, overload
 
 import numba
 import numpy as np
@@ -41,6 +41,8 @@ _GAMMA, _MIX1, _MIX2 = np.uint64(GAMMA), np.uint64(MIX1), np.uint64(MIX2)
 _S11, _S27, _S30, _S31 = (np.uint64(k) for k in (11, 27, 30, 31))
 _MASK = 2**64 - 1
 _TO_UNIT = 2.0**-53
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @functools.cache
@@ -72,7 +74,21 @@ def _mix(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return z
 
 
-@numba.njit(cache=True, nogil=True)
+def _compiled(fn: F) -> F:
+    """``fn`` compiled by Numba, cached on disk where Numba finds a writable place for it.
+
+    Numba caches beside the module or in the user's cache folder (``NUMBA_CACHE_DIR``
+    chooses another). With none writable (a read-only install and no home folder) it
+    refuses to cache: then each process compiles ``fn`` when first called, a fraction of a
+    second, rather than failing to import.
+    """
+    try:
+        return cast(F, numba.njit(cache=True, nogil=True)(fn))
+    except RuntimeError:  # "cannot cache function ...: no locator available for file ..."
+        return cast(F, numba.njit(nogil=True)(fn))
+
+
+@_compiled
 def _uniforms(shifted, counters, n):  # type: ignore[no-untyped-def]  # numba infers the types
     """Uniform ``(r, j)`` from key ``shifted[r] - GAMMA`` and counter ``counters[j] + 1``.
 

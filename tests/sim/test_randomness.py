@@ -80,6 +80,27 @@ def test_the_compiled_draws_are_the_bits_of_the_numpy_splitmix64():
     np.testing.assert_array_equal(rows[:, who.tolist()], whole[:, who])
 
 
+def test_draws_work_where_numba_finds_nowhere_to_cache_them():
+    # A read-only install with no home folder leaves Numba no cache folder; it refuses to
+    # cache and the module compiles its draws in each process instead of failing to import.
+    # NUMBA_CACHE_LOCATOR_CLASSES offers Numba only a locator that finds nothing outside
+    # IPython, as such a machine would.
+    code = (
+        "import numpy as np\n"
+        "from sim.randomness import Streams, _uniforms\n"
+        "u = Streams(5).uniforms('journey', 3, n=10, k=2)\n"
+        "print(repr(u[:, np.arange(10)].tolist()), _uniforms._cache.__class__.__name__)\n"
+    )
+    env = {**os.environ, "NUMBA_CACHE_LOCATOR_CLASSES": "IPythonCacheLocator"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    numbers, cache = out.stdout.strip().rsplit(" ", 1)
+    here = Streams(5).uniforms("journey", 3, n=10, k=2)[:, np.arange(10)]
+    assert numbers == repr(here.tolist())
+    assert cache == "NullCache"
+
+
 def test_draws_outside_the_cohort_are_a_bug():
     u = Streams(7).uniforms("journey", 5, n=10)
     many = np.resize(np.arange(10), 40)
