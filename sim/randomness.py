@@ -185,10 +185,10 @@ class Draws:
 class Row:
     """One row of :class:`Draws`: survivor ``i``'s number is ``row[i]``."""
 
-    def __init__(self, key: int, n: int, shifted: NDArray[np.uint64] | None = None) -> None:
+    def __init__(self, key: int, n: int, shifted: NDArray[np.uint64]) -> None:
         self.key = key
         self.n = n
-        self._shifted = _shifted((key,)) if shifted is None else shifted
+        self._shifted = shifted  # the key as the kernel takes it, from Draws
 
     def __len__(self) -> int:
         return self.n
