@@ -47,10 +47,10 @@ _FILL = {"cause": 0, "international": -1, "trafficker": -1, "package": 0, "purpo
 class EventLog:
     """Collects events month by month, in typed chunks.
 
-    Each call of :meth:`record` keeps its survivors and episodes as small typed arrays and its
-    other columns as they were given (one value for all, or an array); they are expanded into
-    whole columns once, in :meth:`to_frame`. So recording costs little more than the copy of
-    the survivors' rows, however many columns the log has.
+    Each call of :meth:`record` is a chunk: its survivors and episodes as small typed arrays,
+    its month and event, and of the other columns only those it gave (one value for all, or
+    an array). They are expanded into whole columns once, in :meth:`columns`. So recording
+    costs little more than the copy of the survivors' rows, however many columns the log has.
     """
 
     def __init__(self, episode: NDArray[np.int16]) -> None:
@@ -62,7 +62,10 @@ class EventLog:
         self._episode = episode
         self._who: list[NDArray[np.int32]] = []
         self._episodes: list[NDArray[np.int16]] = []
-        self._given: dict[str, list[ArrayLike | None]] = {c: [] for c in _GIVEN}
+        self._months: list[int] = []
+        self._events: list[int] = []
+        #: Per optional column: (chunk number, the value given) for the chunks that gave one.
+        self._given: dict[str, list[tuple[int, ArrayLike]]] = {c: [] for c in _FILL}
 
     def record(
         self,
@@ -79,16 +82,20 @@ class EventLog:
         """Append one event for each survivor in ``who``."""
         if len(who) == 0:
             return
-        given = self._given
+        chunk, given = len(self._who), self._given
         self._who.append(np.asarray(who, dtype=np.int32))
         self._episodes.append(self._episode[who])
-        given["month"].append(month)
-        given["event"].append(int(event))
-        given["cause"].append(cause)
-        given["international"].append(international)
-        given["trafficker"].append(trafficker)
-        given["package"].append(package)
-        given["purpose"].append(purpose)
+        self._months.append(month)
+        self._events.append(int(event))
+        given["cause"].append((chunk, cause))
+        if international is not None:
+            given["international"].append((chunk, international))
+        if trafficker is not None:
+            given["trafficker"].append((chunk, trafficker))
+        if package is not None:
+            given["package"].append((chunk, package))
+        if purpose is not None:
+            given["purpose"].append((chunk, purpose))
 
     def columns(self) -> dict[str, NDArray]:
         """Every column of the log as one typed array."""
@@ -98,9 +105,11 @@ class EventLog:
         data = {
             "survivor": np.concatenate(self._who),
             "episode": np.concatenate(self._episodes).astype(_DTYPES["episode"]),
+            "month": np.repeat(np.array(self._months, dtype=_DTYPES["month"]), sizes),
+            "event": np.repeat(np.array(self._events, dtype=_DTYPES["event"]), sizes),
         }
-        for name, values in self._given.items():
-            data[name] = _expand(values, sizes, name)
+        for name, given in self._given.items():
+            data[name] = _expand(given, sizes, name)
         return {c: data[c] for c in COLUMNS}
 
     def to_frame(self) -> pd.DataFrame:
@@ -108,20 +117,25 @@ class EventLog:
         return frame(self.columns())
 
 
-#: Columns given to :meth:`EventLog.record` as one value or an array per survivor.
-_GIVEN = ("month", "event", "cause", "international", "trafficker", "package", "purpose")
+def _expand(given: list[tuple[int, ArrayLike]], sizes: NDArray[np.intp], name: str) -> NDArray:
+    """One column from the chunks' given values; the column's fill where none was given.
 
-
-def _expand(values: list[ArrayLike | None], sizes: NDArray[np.intp], name: str) -> NDArray:
-    """One column from each record's value (None: not applicable; a number; an array)."""
+    Numbers are repeated over their chunks' rows; the arrays are then written in one
+    assignment, as they are the rows of the chunks that gave one, in order.
+    """
     dtype = _DTYPES[name]
-    fill = _FILL.get(name, 0)
-    arrays = [isinstance(v, np.ndarray) for v in values]
-    scalar = [fill if v is None or a else v for v, a in zip(values, arrays, strict=True)]
-    out = np.repeat(np.array(scalar, dtype=dtype), sizes)
-    ends = np.cumsum(sizes)
-    for i in np.flatnonzero(arrays):
-        out[ends[i] - sizes[i] : ends[i]] = values[i]
+    per_chunk = np.full(len(sizes), _FILL[name], dtype=dtype)
+    is_array = np.zeros(len(sizes), dtype=bool)
+    arrays = []
+    for chunk, value in given:
+        if isinstance(value, np.ndarray):
+            is_array[chunk] = True
+            arrays.append(value)
+        else:
+            per_chunk[chunk] = value
+    out = np.repeat(per_chunk, sizes)
+    if arrays:
+        out[np.repeat(is_array, sizes)] = np.concatenate(arrays)
     return out
 
 

@@ -29,7 +29,8 @@ def is_minor(age: NDArray[np.float64]) -> NDArray[np.bool_]:
 #: byte operations, many times quicker than a table look-up on a large cohort.
 if len(State) > 8:
     raise RuntimeError("bug: the state codes no longer fit the community's 8-bit set")
-_COMMUNITY_BITS = np.uint8(sum(1 << int(state) for state in COMMUNITY))
+COMMUNITY_BITS = sum(1 << int(state) for state in COMMUNITY)
+_COMMUNITY_BITS = np.uint8(COMMUNITY_BITS)
 
 #: Debt, in months of income, from which a survivor counts as in debt.
 IN_DEBT_MONTHS = 1.0

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Hashable, Sequence
-from typing import Any, TypeVar, cast, overload
+from collections.abc import Hashable, Sequence
+from typing import overload
 
-import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from sim.compiled import compiled
 
 #: SplitMix64's increment and its two mixing multipliers (Vigna's ``splitmix64.c``).
 GAMMA, MIX1, MIX2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
@@ -41,8 +42,6 @@ _GAMMA, _MIX1, _MIX2 = np.uint64(GAMMA), np.uint64(MIX1), np.uint64(MIX2)
 _S11, _S27, _S30, _S31 = (np.uint64(k) for k in (11, 27, 30, 31))
 _MASK = 2**64 - 1
 _TO_UNIT = 2.0**-53
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 @functools.cache
@@ -74,21 +73,7 @@ def _mix(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return z
 
 
-def _compiled(fn: F) -> F:
-    """``fn`` compiled by Numba, cached on disk where Numba finds a writable place for it.
-
-    Numba caches beside the module or in the user's cache folder (``NUMBA_CACHE_DIR``
-    chooses another). With none writable (a read-only install and no home folder) it
-    refuses to cache: then each process compiles ``fn`` when first called, a fraction of a
-    second, rather than failing to import.
-    """
-    try:
-        return cast(F, numba.njit(cache=True, nogil=True)(fn))
-    except RuntimeError:  # "cannot cache function ...: no locator available for file ..."
-        return cast(F, numba.njit(nogil=True)(fn))
-
-
-@_compiled
+@compiled
 def _uniforms(shifted, counters, n):  # type: ignore[no-untyped-def]  # numba infers the types
     """Uniform ``(r, j)`` from key ``shifted[r] - GAMMA`` and counter ``counters[j] + 1``.
 
@@ -158,10 +143,14 @@ class Draws:
     row, itself indexed later by survivor). Only the numbers read are computed.
     """
 
-    def __init__(self, keys: tuple[int, ...], n: int) -> None:
-        self.keys = keys
-        self.shape = (len(keys), n)
-        self._shifted = _shifted(keys)
+    def __init__(self, shifted: NDArray[np.uint64], n: int) -> None:
+        self.shape = (len(shifted), n)
+        self._shifted = shifted  # the keys as the kernel takes them (:func:`_shifted`)
+
+    @property
+    def keys(self) -> tuple[int, ...]:
+        """The SplitMix64 key of each row."""
+        return tuple((int(key) - GAMMA) & _MASK for key in self._shifted)
 
     @overload
     def __getitem__(self, index: tuple[int | slice, ArrayLike]) -> NDArray[np.float64]: ...
@@ -178,15 +167,14 @@ class Draws:
         r = int(rows)
         shifted = self._shifted[r : r + 1]
         if who is None:
-            return Row(self.keys[r], n, shifted)
+            return Row(n, shifted)
         return _uniforms(shifted, _positions(who), n)[0]
 
 
 class Row:
     """One row of :class:`Draws`: survivor ``i``'s number is ``row[i]``."""
 
-    def __init__(self, key: int, n: int, shifted: NDArray[np.uint64]) -> None:
-        self.key = key
+    def __init__(self, n: int, shifted: NDArray[np.uint64]) -> None:
         self.n = n
         self._shifted = shifted  # the key as the kernel takes it, from Draws
 
@@ -229,6 +217,8 @@ class Streams:
         self._month: int | None = None
         self._drawn: dict[str, Draws] = {}
         self._sites: dict[str, int] = {}  # each site's key before the month is folded in
+        #: Per site and number of rows: the rows' shifted keys (:func:`_shifted`) by month.
+        self._tables: dict[tuple[str, int], NDArray[np.uint64]] = {}
         self._base = int(np.random.SeedSequence(seed).generate_state(1, np.uint64)[0])
 
     def generator(self, site: str, *counter: int) -> np.random.Generator:
@@ -273,8 +263,10 @@ class Streams:
             self._month, self._drawn = month, {}
         drawn = self._drawn.get(site)
         if drawn is None:
-            at = self._site_month(site, month)
-            drawn = Draws(tuple(_fold(at, r) for r in range(k)), n)
+            table = self._tables.get((site, k))
+            if table is None or not 0 <= month < len(table):
+                table = self._tables[(site, k)] = self._key_table(site, month, k)
+            drawn = Draws(table[month], n)
             self._drawn[site] = drawn
             if self.trace is not None:
                 self.trace[(site, month)] = drawn.keys
@@ -284,6 +276,21 @@ class Streams:
                 f"in month {month}; give each decision its own stream name."
             )
         return drawn
+
+    def _key_table(self, site: str, month: int, k: int) -> NDArray[np.uint64]:
+        """The shifted keys of a site's ``k`` rows for months ``0..`` at least ``month``.
+
+        :meth:`key` for every month and row at once, in numpy's wrapping 64-bit arithmetic
+        (a test checks them against :meth:`key`); made once per run for a block of months
+        rather than in Python integers every month.
+        """
+        if month < 0:
+            raise ValueError(f"stream counters must not be negative (got month {month}).")
+        self._site_month(site, 0)  # the site's key
+        months = np.arange(1, max(128, 1 << (month + 1).bit_length()) + 1, dtype=np.uint64)
+        at = _mix((np.uint64(self._sites[site]) ^ months) + _GAMMA)
+        rows = np.arange(k, dtype=np.uint64)
+        return _mix((at[:, None] ^ rows) + _GAMMA) + _GAMMA
 
     def numbers(self, site: str, items: ArrayLike, k: int = 1) -> NDArray[np.float64]:
         """``k`` set-up uniforms for each item number in ``items``, shape ``(k, len(items))``.

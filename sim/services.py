@@ -87,7 +87,7 @@ class Services(Actor):
             model,
             "destination assistance",
             self._places(pol.destination_places_per_1000),
-            lambda p: int((p.state == State.DEST_ASSISTANCE).sum()),
+            lambda p: int(np.count_nonzero(p.state == State.DEST_ASSISTANCE)),
         )
         self.support = {
             place: Service(
@@ -128,14 +128,14 @@ class Services(Actor):
         """Survivors in support and waiting for it."""
         p = self.model.people
         return {
-            "in_support": int((p.support_left > 0).sum()),
-            "waiting_for_support": int((p.waiting_since >= 0).sum()),
+            "in_support": int(np.count_nonzero(p.support_left > 0)),
+            "waiting_for_support": int(np.count_nonzero(p.waiting_since >= 0)),
         }
 
 
 def _supported_in(place: Place) -> Callable[[People], int]:
     def using(p: People) -> int:
-        return int(((p.support_left > 0) & (p.support_place == place)).sum())
+        return int(np.count_nonzero((p.support_left > 0) & (p.support_place == place)))
 
     return using
 

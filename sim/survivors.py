@@ -46,13 +46,12 @@ class Survivors(RowActor[Survivor]):
         Nobody is left exited at the end of a month, so that state is not counted.
         """
         p = self.people
-        by_state = np.bincount(p.state, minlength=len(State))
-        counts = {s.name.lower(): int(by_state[s]) for s in State if s is not State.EXITED}
+        counts = {s.name.lower(): int(np.count_nonzero(p.state == s)) for s in _COUNTED}
         counts.update(
-            monitored=int(p.monitored.sum()),
-            threatened=int(p.threatened.sum()),
-            employed=int(p.employed.sum()),
-            homeless=int(p.homeless.sum()),
+            monitored=int(np.count_nonzero(p.monitored)),
+            threatened=int(np.count_nonzero(p.threatened)),
+            employed=int(np.count_nonzero(p.employed)),
+            homeless=int(np.count_nonzero(p.homeless)),
         )
         return counts
 
@@ -61,3 +60,7 @@ class Survivors(RowActor[Survivor]):
         people = pd.DataFrame(self.people.as_columns())
         people.index.name = "survivor"
         return {"people": people}
+
+
+#: The states counted each month (nobody is left exited at the end of a month).
+_COUNTED = tuple(s for s in State if s is not State.EXITED)

@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from sim.actor import RowActor
-from sim.matching import FEW, Asked, flagged, match_at_once, match_each
+from sim.matching import flagged, match
 from sim.randomness import Draws
 from sim.rates import prob
 
@@ -68,7 +68,10 @@ class Traffickers(RowActor["Trafficker"]):
         u = self.model.streams.numbers("trafficker.attributes", index, k=2)
 
         def grow(column: NDArray, values: ArrayLike) -> NDArray:
-            return np.concatenate([column, np.broadcast_to(values, n).astype(column.dtype)])
+            grown = np.empty(len(column) + n, dtype=column.dtype)
+            grown[: len(column)] = column
+            grown[len(column) :] = values
+            return grown
 
         self.region = grow(self.region, regions)
         self.reach = grow(self.reach, u[0] < self.params.share_reach_destination)
@@ -161,10 +164,9 @@ class Traffickers(RowActor["Trafficker"]):
             return out
         self.attempts += len(idx)
         draws = u[:, idx]
-        asked = Asked(p.trafficker[idx], p.region[idx], international, former_only, draws[1])
         order = np.argsort(draws[0], kind="stable")
-        match = match_each if len(idx) <= FEW else match_at_once
-        self.full += match(self, asked, order, out)
+        former, region = p.trafficker[idx], p.region[idx]
+        self.full += match(self, order, former, region, international, draws[1], former_only, out)
         return out
 
     def took(self, idx: NDArray[np.intp], tid: NDArray[np.int32]) -> None:
@@ -179,7 +181,7 @@ class Traffickers(RowActor["Trafficker"]):
     def counts(self) -> dict[str, int]:
         """Active traffickers, recruitment attempts, and attempts failed for capacity alone."""
         return {
-            "active_traffickers": int(self.active_mask.sum()),
+            "active_traffickers": int(np.count_nonzero(self.active_mask)),
             "recruitment_attempts": self.attempts,
             "recruitment_full": self.full,
         }

@@ -13,24 +13,26 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.compiled import compiled
+from sim.people import IN_DEBT_MONTHS
 from sim.processes.common import end_services, recruit_and_retraffic, to_community
-from sim.rates import factor, halved, prob
+from sim.rates import halvings, prob
 from sim.states import Cause, Event, State
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
 
 
-def settling(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
-    """How far the base rates of ``idx`` have fallen since they arrived in the community.
+def settling_table(m: ReintegrationModel) -> NDArray[np.float64]:
+    """How far base rates have fallen, by whole months since arrival in the community.
 
     1 on arrival, falling with ``settling_halflife_months`` to ``settled_rate_ratio``: the
     re-migration rate and the base re-trafficking hazards decline as people settle, so risk
     does not stay flat for years (IOM-2010 "Key research findings": mostly within two years).
+    Indexed by ``month - arrived_month`` (at least 0).
     """
     s = m.params.survivor
-    months = np.maximum(m.month - m.people.arrived_month[idx], 0)
-    return halved(months, s.settling_halflife_months, end=s.settled_rate_ratio)
+    return halvings(m.month + 1, s.settling_halflife_months, end=s.settled_rate_ratio)
 
 
 def remigration(m: ReintegrationModel) -> None:
@@ -42,12 +44,20 @@ def remigration(m: ReintegrationModel) -> None:
     p, s, pol = m.people, m.params.survivor, m.params.policy
     u = m.u("remigration", k=3)
     u_rec = m.u("remigration.recruitment", k=2)
-    home = p.state == State.AT_HOME
-    residents = (p.state == State.IN_DESTINATION) & p.residency
-    idx = np.flatnonzero((home | residents) & (p.state_since < m.month))
-    rate = s.remigration_rate_per_month * settling(m, idx)
-    rate *= factor(p.employed[idx], 1.0, s.remigration_unemployed_ratio)
-    rate *= factor(p.in_debt(idx), s.remigration_debt_ratio)
+    idx, rate = _rates(
+        m.month,
+        p.state,
+        p.state_since,
+        p.residency,
+        p.arrived_month,
+        p.employed,
+        p.debt,
+        s.remigration_rate_per_month,
+        settling_table(m),
+        np.array([s.remigration_unemployed_ratio, 1.0]),  # [out of work, employed]
+        np.array([1.0, s.remigration_debt_ratio]),  # [not in debt, in debt]
+        IN_DEBT_MONTHS,
+    )
     leaving = idx[u[0, idx] < prob(rate)]
     safe = u[1, leaving] < pol.safe_migration_access
     m.log.record(
@@ -71,3 +81,42 @@ def remigration(m: ReintegrationModel) -> None:
     p.allow_work(arrived, safe[~taken])
     p.lose_work(arrived)
     to_community(m, arrived, State.MIGRANT)
+
+
+AT_HOME, IN_DESTINATION = int(State.AT_HOME), int(State.IN_DESTINATION)
+
+
+@compiled
+def _rates(  # type: ignore[no-untyped-def]  # numba infers the types
+    month,
+    state,
+    state_since,
+    residency,
+    arrived_month,
+    employed,
+    debt,
+    base,
+    settling_f,
+    employed_f,
+    debt_f,
+    in_debt_months,
+):
+    """Who may migrate again, and their monthly rates.
+
+    Those settled at home and residents abroad; the base rate as they settle, times the
+    factors for work and debt, in that order.
+    """
+    idx = np.empty(state.size, dtype=np.int64)
+    rate = np.empty(state.size)
+    k = 0
+    for i in range(state.size):
+        home = state[i] == AT_HOME
+        resident = state[i] == IN_DESTINATION and residency[i]
+        if (home or resident) and state_since[i] < month:
+            r = base * settling_f[max(month - arrived_month[i], 0)]
+            r *= employed_f[1 if employed[i] else 0]
+            r *= debt_f[1 if debt[i] >= in_debt_months else 0]
+            idx[k] = i
+            rate[k] = r
+            k += 1
+    return idx[:k], rate[:k]

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.compiled import compiled
 from sim.processes.assistance import support_over
 from sim.processes.common import start_return
-from sim.rates import code, factor, level, prob
+from sim.rates import factor, prob
 from sim.states import Cause, Event, Package, Route, State
 
 if TYPE_CHECKING:
@@ -67,21 +68,21 @@ def _work(m: ReintegrationModel, community: NDArray[np.bool_], u: Row) -> None:
     """Job finding and job loss in the community (``u``: one uniform per survivor)."""
     p, s, sv, pol = m.people, m.params.survivor, m.params.services, m.params.policy
     # Work. At home, local employment programmes scale job-finding; abroad, the right to work.
-    looking = np.flatnonzero(community & ~p.employed)
-    working = np.flatnonzero(community & p.employed)
-    rate = np.full(len(looking), s.job_find_rate_per_month)
-    home = p.state[looking] == State.AT_HOME
-    rate *= level(
-        code(home, home, p.right_to_work[looking]),
-        [
-            s.no_right_to_work_job_ratio,
-            s.destination_job_ratio,
-            pol.local_employment_ratio,
-            pol.local_employment_ratio,
-        ],
+    looking, working, rate = _job_finding(
+        community,
+        p.employed,
+        p.state,
+        p.right_to_work,
+        p.low_education,
+        p.package,
+        s.job_find_rate_per_month,
+        # Abroad without and with the right to work, and at home.
+        np.array(
+            [s.no_right_to_work_job_ratio, s.destination_job_ratio, pol.local_employment_ratio]
+        ),
+        np.array([1.0, s.low_education_job_ratio]),
+        np.array([1.0, sv.vocational_job_ratio]),
     )
-    rate *= factor(p.low_education[looking], s.low_education_job_ratio)
-    rate *= factor((p.package[looking] & Package.VOCATIONAL) > 0, sv.vocational_job_ratio)
     hired = looking[u[looking] < prob(rate)]
     fired = working[u[working] < prob(s.job_loss_rate_per_month)]
     p.hire(hired)
@@ -130,3 +131,49 @@ def _count_down_monitoring(m: ReintegrationModel, idx: np.ndarray) -> None:
     ended = idx[over]
     p.monitored[ended] = False
     m.log.record(m.month, ended, Event.MONITORING_ENDED, Cause.COMPLETED)
+
+
+AT_HOME, VOCATIONAL = int(State.AT_HOME), int(Package.VOCATIONAL)
+
+
+@compiled
+def _job_finding(  # type: ignore[no-untyped-def]  # numba infers the types
+    community,
+    employed,
+    state,
+    right_to_work,
+    low_education,
+    package,
+    base,
+    place_f,
+    education_f,
+    vocational_f,
+):
+    """Those in the community out of work and their job-finding rates, and those in work.
+
+    The rate is the base rate times the factors for where they live, schooling and
+    vocational training, in that order.
+    """
+    n = community.size
+    looking = np.empty(n, dtype=np.int64)
+    working = np.empty(n, dtype=np.int64)
+    rate = np.empty(n)
+    n_looking = n_working = 0
+    for i in range(n):
+        if not community[i]:
+            continue
+        if employed[i]:
+            working[n_working] = i
+            n_working += 1
+            continue
+        if state[i] == AT_HOME:
+            place = 2
+        else:
+            place = 1 if right_to_work[i] else 0
+        r = base * place_f[place]
+        r *= education_f[1 if low_education[i] else 0]
+        r *= vocational_f[1 if package[i] & VOCATIONAL else 0]
+        looking[n_looking] = i
+        rate[n_looking] = r
+        n_looking += 1
+    return looking[:n_looking], working[:n_working], rate[:n_looking]

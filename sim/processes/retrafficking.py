@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.people import is_minor
+from sim.compiled import compiled
+from sim.people import AGE_OF_MAJORITY
 from sim.processes.common import recruit_and_retraffic
-from sim.processes.migration import settling
-from sim.rates import code, factor, halved, level, prob
+from sim.processes.migration import settling_table
+from sim.rates import factor, halvings, prob
 from sim.states import Cause, Package, Purpose, State
+
+AT_HOME, SEXUAL = int(State.AT_HOME), int(Purpose.SEXUAL)
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
@@ -28,55 +31,97 @@ if TYPE_CHECKING:
 def hazard(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
     """Monthly re-trafficking rate for survivors ``idx`` before threats are applied.
 
-    The base rate for where they live falls as they settle
-    (:func:`sim.processes.migration.settling`); the early-risk window multiplies it once, for
-    every pathway, from their latest arrival in the community or end of support; individual
-    vulnerability, family and stigma, homelessness and protection multiply it. Work and debt
-    do not: they act through re-migration (one path per mechanism, ``docs/mechanisms.md``).
+    The base rate for where they live (a destination without or with regular status, or
+    home) falls as they settle (:func:`sim.processes.migration.settling_table`); the
+    early-risk window (:func:`early_risk_table`) multiplies it once, for every pathway, from
+    their latest arrival in the community or end of support; then, in this order, age,
+    psychosocial need, substance dependency, minority, the family's stance and stigma,
+    homelessness, support and monitoring. Work and debt do not: they act through
+    re-migration (one path per mechanism, ``docs/mechanisms.md``). Each factor is a table
+    indexed by the survivor's level of it; one compiled pass (:func:`_hazard`) multiplies
+    them.
     """
     p, s, pol = m.people, m.params.survivor, m.params.policy
-    # Where they live: at home, or in a destination with or without regular status.
-    home = p.state[idx] == State.AT_HOME
-    regular = p.residency[idx] | p.right_to_work[idx]
-    h = level(
-        code(home, home, regular),
-        [
-            s.hazard_destination_irregular_per_month,
-            s.hazard_destination_regular_per_month,
-            s.hazard_home_per_month,
-            s.hazard_home_per_month,
-        ],
-    )
-    h = h * settling(m, idx) * early_risk(m, idx)
-    age = p.age(m.month, idx)
-    h *= level(code(is_minor(age), age <= 25), [1.0, s.hr_age_18_25, s.hr_minor])
-    h *= factor(p.psychosocial[idx], s.hr_psychosocial)
-    h *= factor(p.substance[idx], s.hr_substance)
-    h *= factor(p.minority[idx], s.hr_minority)
     # The family's stance; a rejecting family's, raised by stigma after sexual exploitation.
     rejection = [
         1.0 + (s.hr_family_rejecting - 1.0) * stigma * (1.0 - pol.stigma_reduction)
         for stigma in (1.0, s.stigma_sexual_ratio)
     ]
-    sexual = p.purpose_now[idx] == Purpose.SEXUAL
-    family = p.family[idx].view(np.uint8) + 3 * sexual.view(np.uint8)
     complicit = s.hr_family_complicit
-    h *= level(family, [1.0, rejection[0], complicit, 1.0, rejection[1], complicit])
-    h *= factor(p.homeless[idx], s.hr_homeless)
-    h *= factor(p.support_left[idx] > 0, s.hr_supported)
-    h *= factor(p.monitored[idx], s.hr_monitored)
-    return h
+    return _hazard(
+        idx,
+        m.month,
+        (p.state, p.residency, p.right_to_work, p.arrived_month, p.exposed_month),
+        (p.age_at_entry, p.entry_month, p.family, p.purpose_now),
+        (p.psychosocial, p.substance, p.minority, p.homeless, p.support_left, p.monitored),
+        # Where they live: abroad without and with regular status, at home.
+        np.array(
+            [
+                s.hazard_destination_irregular_per_month,
+                s.hazard_destination_regular_per_month,
+                s.hazard_home_per_month,
+            ]
+        ),
+        settling_table(m),
+        early_risk_table(m),
+        np.array([1.0, s.hr_age_18_25, s.hr_minor]),  # over 25, 18-25, minor
+        # Supportive, rejecting, complicit; then the same after sexual exploitation.
+        np.array([1.0, rejection[0], complicit, 1.0, rejection[1], complicit]),
+        # Each yes/no factor: its ratio where it holds. Psychosocial need, substance
+        # dependency, minority, homeless, in support, monitored.
+        np.array(
+            [
+                s.hr_psychosocial,
+                s.hr_substance,
+                s.hr_minority,
+                s.hr_homeless,
+                s.hr_supported,
+                s.hr_monitored,
+            ]
+        ),
+    )
 
 
-def early_risk(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
-    """The early-risk multiplier, from ``early_risk_ratio`` down to 1.
+def early_risk_table(m: ReintegrationModel) -> NDArray[np.float64]:
+    """The early-risk multiplier by whole months since ``exposed_month``.
 
-    Its excess halves every ``early_risk_halflife_months`` from the latest arrival in the
-    community or end of support (``exposed_month``).
+    From ``early_risk_ratio`` down to 1: its excess halves every
+    ``early_risk_halflife_months`` from the latest arrival in the community or end of
+    support.
     """
     s = m.params.survivor
-    months = np.maximum(m.month - m.people.exposed_month[idx], 0)
-    return halved(months, s.early_risk_halflife_months, start=s.early_risk_ratio, end=1.0)
+    return halvings(m.month + 1, s.early_risk_halflife_months, start=s.early_risk_ratio, end=1.0)
+
+
+@compiled
+def _hazard(  # type: ignore[no-untyped-def]  # numba infers the types
+    idx, month, where, who, needs, place_f, settling_f, early_f, age_f, family_f, ratio
+):
+    """:func:`hazard` for each survivor of ``idx``, its factors multiplied in order."""
+    state, residency, right_to_work, arrived_month, exposed_month = where
+    age_at_entry, entry_month, family, purpose_now = who
+    psychosocial, substance, minority, homeless, support_left, monitored = needs
+    out = np.empty(idx.size)
+    for j in range(idx.size):
+        i = idx[j]
+        if state[i] == AT_HOME:
+            place = 2
+        else:
+            place = 1 if residency[i] or right_to_work[i] else 0
+        h = place_f[place]
+        h = h * settling_f[max(month - arrived_month[i], 0)]
+        h = h * early_f[max(month - exposed_month[i], 0)]
+        age = age_at_entry[i] + max(month - entry_month[i], 0) / 12.0
+        h *= age_f[2 if age < AGE_OF_MAJORITY else (1 if age <= 25 else 0)]
+        h *= ratio[0] if psychosocial[i] else 1.0
+        h *= ratio[1] if substance[i] else 1.0
+        h *= ratio[2] if minority[i] else 1.0
+        h *= family_f[family[i] + (3 if purpose_now[i] == SEXUAL else 0)]
+        h *= ratio[3] if homeless[i] else 1.0
+        h *= ratio[4] if support_left[i] > 0 else 1.0
+        h *= ratio[5] if monitored[i] else 1.0
+        out[j] = h
+    return out
 
 
 def retrafficking(m: ReintegrationModel) -> None:

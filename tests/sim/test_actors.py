@@ -129,25 +129,35 @@ def _recruit_one_by_one(traffickers, idx, international, former_only, u):
     return out, recruits, full
 
 
-@pytest.mark.parametrize("few", [0, 10_000], ids=["at-once", "each"])
-def test_matching_in_one_pass_equals_matching_one_by_one_when_capacity_binds(monkeypatch, few):
-    # Both matchers (sim.matching.match_at_once and match_each) on the same calls.
-    monkeypatch.setattr(sim.traffickers, "FEW", few)
+@pytest.mark.parametrize("per_1000", [20.0, 100.0], ids=["one-per-region", "five-per-region"])
+def test_compiled_matching_equals_the_rule_stated_plainly_when_capacity_binds(per_1000):
+    # sim.matching.match against _recruit_one_by_one, on calls where traffickers fill up:
+    # one trafficker a region (pools empty at once, the international fallback often), and
+    # five (fills remove traffickers from the middle of pools); then a run of small calls.
     rng = np.random.default_rng(5)
     for former_only in (False, True):
         model = sim.ReintegrationModel(
-            SMALL.with_overrides({"traffickers.recruits_per_month": 2}), seed=2
+            SMALL.with_overrides(
+                {"traffickers.recruits_per_month": 2, "traffickers.per_1000_survivors": per_1000}
+            ),
+            seed=2,
         )
         model.month = 0
         model.start_month()
         t = model.traffickers
         t.active_mask[rng.random(len(t)) < 0.3] = False
         t.recruits[:] = rng.integers(0, 2, len(t))
-        idx = rng.permutation(model.n)[:300]
-        international = rng.random(300) < 0.5
-        u = rng.random((2, model.n))
-        expected, recruits, full = _recruit_one_by_one(t, idx, international, former_only, u)
-        np.testing.assert_array_equal(t.recruit(idx, international, former_only, u), expected)
-        np.testing.assert_array_equal(t.recruits, recruits)
-        assert t.full == full
-        assert (expected >= 0).sum() > 5 and full > 5, "capacity must bind in this test"
+        t.reach[t.region == 0] = False  # region 0 reaches abroad only through others
+        totals = {"taken": 0, "full": 0}
+        for size in (300, *[3] * 20):
+            full_before = t.full
+            idx = rng.permutation(model.n)[:size]
+            international = rng.random(size) < 0.5
+            u = rng.random((2, model.n))
+            expected, recruits, full = _recruit_one_by_one(t, idx, international, former_only, u)
+            np.testing.assert_array_equal(t.recruit(idx, international, former_only, u), expected)
+            np.testing.assert_array_equal(t.recruits, recruits)
+            assert t.full - full_before == full
+            totals["taken"] += int((expected >= 0).sum())
+            totals["full"] += full
+        assert totals["taken"] > 5 and totals["full"] > 5, "capacity must bind in this test"

@@ -12,7 +12,7 @@ import sim
 from sim.model import ReintegrationModel
 from sim.parameters import Params, PolicyParams
 from sim.parameters.fields import bounds
-from sim.randomness import Streams, site_key, splitmix64
+from sim.randomness import Streams, counter_uniforms, site_key, splitmix64
 
 SMALL = {"cohort.n_survivors": 400, "run.horizon_months": 36}
 
@@ -274,3 +274,17 @@ def test_the_independence_check_rejects_a_counter_without_splitmix64s_mixing():
         float
     ) * 2.0**-53
     assert _independent_p(raw[:-1:2], raw[1::2]) < 1e-10
+
+
+def test_monthly_draws_use_the_keys_of_key_made_a_block_of_months_at_once():
+    # Streams._key_table computes Streams.key for many months and rows in numpy; the draws
+    # must read exactly those keys, on both sides of a block's end and for another row count.
+    streams = Streams(2**63 + 11)
+    for site, k in (("journey", 1), ("admission.package", 6), ("journey", 3)):
+        for month in (0, 1, 126, 127, 128, 255, 256, 599):
+            draws = streams.uniforms(site, month, n=5, k=k)
+            assert draws.keys == tuple(streams.key(site, month, r) for r in range(k))
+            expected = counter_uniforms(draws.keys, np.arange(5))
+            np.testing.assert_array_equal(draws[:, np.arange(5)], expected)
+    with pytest.raises(ValueError, match="must not be negative"):
+        streams.uniforms("journey", -1, n=5)
