@@ -11,6 +11,7 @@ concerns, -1 when not applicable), ``trafficker`` (-1 when none), ``package`` (b
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -146,16 +147,17 @@ def frame(data: Mapping[str, ArrayLike]) -> pd.DataFrame:
     not-applicable value when missing.
     """
     n = len(np.asarray(data["month"]))
-    df = pd.DataFrame(
-        {
-            c: (np.asarray(data[c]) if c in data else np.full(n, _FILL[c])).astype(_DTYPES[c])
-            for c in COLUMNS
-        }
-    )
-    df["event"] = pd.Categorical.from_codes(
-        df["event"].to_numpy(), categories=pd.Index([e.name for e in Event])
-    )
-    df["cause"] = pd.Categorical.from_codes(
-        df["cause"].to_numpy(), categories=pd.Index([c.name for c in Cause])
-    )
-    return df
+    codes = {
+        c: (np.asarray(data[c]) if c in data else np.full(n, _FILL[c])).astype(
+            _DTYPES[c], copy=False
+        )
+        for c in COLUMNS
+    }
+    columns: dict[str, Any] = dict(codes)
+    columns["event"] = pd.Categorical.from_codes(codes["event"], categories=_EVENT_NAMES)
+    columns["cause"] = pd.Categorical.from_codes(codes["cause"], categories=_CAUSE_NAMES)
+    return pd.DataFrame(columns)
+
+
+_EVENT_NAMES = pd.Index([e.name for e in Event])
+_CAUSE_NAMES = pd.Index([c.name for c in Cause])

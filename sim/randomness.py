@@ -159,6 +159,9 @@ class Draws:
     def __getitem__(self, index: int) -> Row: ...
 
     def __getitem__(self, index: object) -> NDArray[np.float64] | Row:
+        if type(index) is tuple and type(index[0]) is int:  # u[r, idx], the usual read
+            r = index[0]
+            return _uniforms(self._shifted[r : r + 1], _positions(index[1]), self.shape[1])[0]
         rows, who = index if isinstance(index, tuple) else (index, None)
         n = self.shape[1]
         if isinstance(rows, slice):
@@ -193,10 +196,12 @@ def _positions(who: ArrayLike) -> NDArray[np.integer]:
 
     The rows themselves are checked where they are drawn (:func:`_uniforms`).
     """
+    if type(who) is np.ndarray and who.ndim == 1 and who.dtype.kind in "iu":
+        return who
     if not isinstance(who, np.ndarray):
         who = np.asarray(who)
     if who.dtype == np.bool_:
-        return np.flatnonzero(who)
+        return who.nonzero()[0]
     if who.ndim != 1 or who.dtype.kind not in "iu":
         raise IndexError(f"bug: draws are indexed by a 1-d array of survivor rows, not {who!r}.")
     return who

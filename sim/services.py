@@ -87,7 +87,7 @@ class Services(Actor):
             model,
             "destination assistance",
             self._places(pol.destination_places_per_1000),
-            lambda p: int(np.count_nonzero(p.state == State.DEST_ASSISTANCE)),
+            lambda p: int(np.count_nonzero(p.in_state(State.DEST_ASSISTANCE))),
         )
         self.support = {
             place: Service(
@@ -135,7 +135,7 @@ class Services(Actor):
 
 def _supported_in(place: Place) -> Callable[[People], int]:
     def using(p: People) -> int:
-        return int(np.count_nonzero((p.support_left > 0) & (p.support_place == place)))
+        return int(np.count_nonzero((p.support_left > 0) & (p.support_place == int(place))))
 
     return using
 

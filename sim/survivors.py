@@ -46,7 +46,7 @@ class Survivors(RowActor[Survivor]):
         Nobody is left exited at the end of a month, so that state is not counted.
         """
         p = self.people
-        counts = {s.name.lower(): int(np.count_nonzero(p.state == s)) for s in _COUNTED}
+        counts = {s.name.lower(): int(np.count_nonzero(p.in_state(s))) for s in _COUNTED}
         counts.update(
             monitored=int(np.count_nonzero(p.monitored)),
             threatened=int(np.count_nonzero(p.threatened)),

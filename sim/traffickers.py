@@ -101,8 +101,8 @@ class Traffickers(RowActor["Trafficker"]):
         first = np.floor(u[1] * len(self)).astype(np.int32)  # anyone
         local = u[0] < self.params.same_region_share
         for region in np.unique(p.region):
-            pool = np.flatnonzero(self.region == region)
-            rows = np.flatnonzero(local & (p.region == region))
+            pool = (self.region == region).nonzero()[0]
+            rows = (local & (p.region == region)).nonzero()[0]
             if len(pool):
                 first[rows] = pool[np.floor(u[1, rows] * len(pool)).astype(np.int32)]
         p.trafficker[:] = first
@@ -120,7 +120,7 @@ class Traffickers(RowActor["Trafficker"]):
         if due:
             self.add(np.array([region for _, region in due]))
         u = self.model.streams.per_item("trafficker.removal", month, len(self))
-        removed = np.flatnonzero(self.active_mask & (u < self.p_removal))
+        removed = (self.active_mask & (u < self.p_removal)).nonzero()[0]
         self.active_mask[removed] = False
         self.removed_month[removed] = month
         delay = self.params.replacement_delay_months
@@ -265,7 +265,7 @@ class Trafficker(mesa.Agent):
     def threatening(self) -> list[int]:
         """Rows of survivors it is threatening now."""
         p = self.model.people
-        return [int(r) for r in np.flatnonzero(p.threatened & (p.trafficker == self.index))]
+        return [int(r) for r in (p.threatened & (p.trafficker == self.index)).nonzero()[0]]
 
     def __repr__(self) -> str:
         return f"Trafficker(index={self.index}, region={self.region}, active={self.active})"

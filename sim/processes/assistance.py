@@ -53,7 +53,7 @@ def admit_to_assistance(
 
     accepts = ~declines
     abroad = accepts & ~at_home
-    queue = np.flatnonzero(abroad)
+    queue = abroad.nonzero()[0]
     unplaced = queue[m.services.destination.take(len(queue)) :]
     abroad[unplaced] = False
     m.log.record(m.month, idx[unplaced], Event.ASSISTANCE_UNAVAILABLE, Cause.NO_CAPACITY)
@@ -95,9 +95,9 @@ def drop_out(m: ReintegrationModel) -> None:
     """
     p, s = m.people, m.params.survivor
     u = m.u("dropout")
-    inside = (p.state == State.DEST_ASSISTANCE) & (p.state_since < m.month)
+    inside = p.in_state(State.DEST_ASSISTANCE) & (p.state_since < m.month)
     supported = p.in_community() & (p.support_left > 0) & (p.state_since < m.month)
-    idx = np.flatnonzero(inside | supported)
+    idx = (inside | supported).nonzero()[0]
     rate = s.dropout_at_zero_trust_per_month * (1.0 - p.trust[idx])
     rate *= np.where(p.minor(m.month, idx), s.dropout_minor_ratio, 1.0)
     leave = idx[u[0, idx] < prob(rate)]
@@ -121,7 +121,7 @@ def assistance(m: ReintegrationModel) -> None:
     p, pol = m.people, m.params.policy
     u = m.u("assistance")
     u_start = m.u("assistance.support", k=2)
-    inside = np.flatnonzero(p.state == State.DEST_ASSISTANCE)
+    inside = (p.in_state(State.DEST_ASSISTANCE)).nonzero()[0]
     settled = inside[p.state_since[inside] < m.month]
     p.assistance_left[settled] -= 1
 
@@ -211,7 +211,7 @@ def allocate_support(m: ReintegrationModel) -> None:
     p = m.people
     wait_limit = m.params.services.max_wait_months
     for place, service in m.services.support.items():
-        waiting = np.flatnonzero((p.waiting_since >= 0) & (p.support_place == place))
+        waiting = ((p.waiting_since >= 0) & (p.support_place == int(place))).nonzero()[0]
         expired = waiting[m.month - p.waiting_since[waiting] > wait_limit]
         m.log.record(m.month, expired, Event.SUPPORT_MISSED, Cause.NO_CAPACITY)
         p.waiting_since[expired] = -1

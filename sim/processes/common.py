@@ -144,7 +144,7 @@ def start_return(
     p = m.people
     end_services(m, idx, _RETURN_CAUSE[route])
     p.route[idx] = route
-    p.first_route[idx] = np.where(p.first_route[idx] < 0, route, p.first_route[idx])
+    p.first_route[idx] = np.where(p.first_route[idx] < 0, int(route), p.first_route[idx])
     p.risk_assessed[idx] = risk_assessed
     p.lose_status(idx)
     p.lose_work(idx)

@@ -25,9 +25,9 @@ def destination(m: ReintegrationModel) -> None:
     """Permits that reach their end are renewed or lost; homeless people find housing."""
     p, s, pol = m.people, m.params.survivor, m.params.policy
     u = m.u("destination", k=2)
-    due = np.flatnonzero(
-        (p.state == State.IN_DESTINATION) & p.residency & (p.residency_until == m.month)
-    )
+    due = (
+        p.in_state(State.IN_DESTINATION) & p.residency & (p.residency_until == m.month)
+    ).nonzero()[0]
     renew = u[0, due] < pol.residency_renewal_share
     renewed, expired = due[renew], due[~renew]
     p.residency_until[renewed] += pol.residency_permit_months
@@ -35,7 +35,7 @@ def destination(m: ReintegrationModel) -> None:
     m.people.lose_status(expired)
     m.log.record(m.month, expired, Event.RESIDENCY_EXPIRED, Cause.STATUS)
 
-    homeless = np.flatnonzero(p.homeless)
+    homeless = p.homeless.nonzero()[0]
     housed = homeless[p.employed[homeless] | (u[1, homeless] < prob(s.rehousing_rate_per_month))]
     p.homeless[housed] = False
     m.log.record(m.month, housed, Event.REHOUSED, Cause.HOUSING)
@@ -46,6 +46,8 @@ def become_homeless(m: ReintegrationModel, idx: NDArray[np.intp]) -> None:
 
     Called when support ends, is cut off, or never comes (the wait for a place runs out).
     """
+    if len(idx) == 0:
+        return
     p = m.people
     u = m.u("housing")[0, idx]
     at_risk = (p.state[idx] == State.IN_DESTINATION) & ~p.employed[idx] & ~p.homeless[idx]

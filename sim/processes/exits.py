@@ -24,7 +24,7 @@ def arrive(m: ReintegrationModel) -> None:
     """Survivors whose first exit falls in this month join the model at exit."""
     p = m.people
     u = m.u("arrival")
-    idx = np.flatnonzero((p.state == State.PENDING) & (p.entry_month == m.month))
+    idx = (p.in_state(State.PENDING) & (p.entry_month == m.month)).nonzero()[0]
     p.episode[idx] = 1
     p.international[idx] = p.international_first[idx]
     _exit(m, idx, u[0, idx])
@@ -37,7 +37,7 @@ def exploitation(m: ReintegrationModel) -> None:
     """
     p = m.people
     u = m.u("exploitation", k=2)
-    exploited = np.flatnonzero((p.state == State.EXPLOITED) & (p.state_since < m.month))
+    exploited = (p.in_state(State.EXPLOITED) & (p.state_since < m.month)).nonzero()[0]
     if len(exploited) == 0:
         return
     freed = ~m.traffickers.active(p.trafficker[exploited])
@@ -84,7 +84,7 @@ def identification(m: ReintegrationModel) -> None:
     """
     p, s, auth = m.people, m.params.survivor, m.authority
     u = m.u("identification", k=5)
-    idx = np.flatnonzero(p.state == State.EXITED)
+    idx = (p.in_state(State.EXITED)).nonzero()[0]
     intercepted = p.exit_cause[idx] == Cause.INTERCEPTION
     back = (
         intercepted
@@ -113,7 +113,7 @@ def identification(m: ReintegrationModel) -> None:
         m, rest[referred], u[2], at_home=~p.international[rest[referred]]
     )
     got = np.zeros(len(rest), dtype=bool)
-    got[np.flatnonzero(referred)[assisted]] = True
+    got[referred.nonzero()[0][assisted]] = True
     _route_unassisted(m, rest[~got], intercepted[~got], u)
 
 

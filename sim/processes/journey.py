@@ -32,7 +32,7 @@ def journey(m: ReintegrationModel) -> None:
     u = m.u("journey", k=3)
     u_rec = m.u("journey.recruitment", k=2)
     u_start = m.u("journey.support", k=2)
-    travelling = np.flatnonzero((p.state == State.EN_ROUTE) & (p.state_since < m.month))
+    travelling = (p.in_state(State.EN_ROUTE) & (p.state_since < m.month)).nonzero()[0]
     route = p.route[travelling]
     risk_of = np.zeros(len(Route))  # by route code; none for any other route
     risk_of[[Route.DEPORTED, Route.SELF, Route.ASSISTED]] = (
@@ -43,7 +43,7 @@ def journey(m: ReintegrationModel) -> None:
     risk = risk_of[route]
     deported = route == Route.DEPORTED
     risk[deported] *= np.where(p.risk_assessed[travelling[deported]], s.risk_assessment_effect, 1.0)
-    caught = np.flatnonzero(u[0, travelling] < risk)  # positions in travelling
+    caught = (u[0, travelling] < risk).nonzero()[0]  # positions in travelling
     taken = recruit_and_retraffic(
         m, travelling[caught], Cause.EN_ROUTE, np.ones(len(caught), bool), u_rec
     )
@@ -52,7 +52,7 @@ def journey(m: ReintegrationModel) -> None:
     m.log.record(m.month, arriving, Event.ARRIVED_HOME, _ARRIVAL_CAUSE[p.route[arriving]])
     # Returnees without assistance may be referred to it at home (IOM-2010 §5.1: 16 of 40
     # twice-assisted were first assisted in their country of origin).
-    unassisted = np.flatnonzero(p.route[arriving] != Route.ASSISTED)  # positions in arriving
+    unassisted = (p.route[arriving] != Route.ASSISTED).nonzero()[0]  # positions in arriving
     referred = unassisted[u[1, arriving[unassisted]] < s.origin_assistance_after_return]
     m.log.record(m.month, arriving[referred], Event.REFERRED, Cause.REFERRED_ON_RETURN)
     started = admit_to_assistance(m, arriving[referred], u[2], at_home=np.ones(len(referred), bool))

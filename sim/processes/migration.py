@@ -74,7 +74,7 @@ def remigration(m: ReintegrationModel) -> None:
     intl = np.ones(int(caught.sum()), dtype=bool)
     taken = np.zeros(len(leaving), dtype=bool)
     for channel, cause in ((True, Cause.SAFE_MIGRATION), (False, Cause.IRREGULAR_MIGRATION)):
-        sel = np.flatnonzero(caught & (safe == channel))
+        sel = (caught & (safe == channel)).nonzero()[0]
         taken[sel] = recruit_and_retraffic(m, leaving[sel], cause, intl[: len(sel)], u_rec)
 
     arrived = leaving[~taken]

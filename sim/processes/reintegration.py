@@ -33,27 +33,27 @@ def reintegration(m: ReintegrationModel) -> None:
 
     # Debt grows while out of work and is repaid from wages.
     # (No debt stays none: only those who owe are recomputed.)
-    owing = np.flatnonzero(community & (p.debt > 0.0))
+    owing = (community & (p.debt > 0.0)).nonzero()[0]
     debt, repaying = p.debt[owing], p.employed[owing]
     p.debt[owing[repaying]] = np.maximum(debt[repaying] - s.debt_repayment_per_month, 0.0)
     p.debt[owing[~repaying]] = debt[~repaying] * (1.0 + s.debt_growth_per_month)
 
     # Recovery, faster with counselling and care while supported.
     supported = p.support_left > 0
-    recovering = np.flatnonzero(community & p.psychosocial)
+    recovering = (community & p.psychosocial).nonzero()[0]
     recovery = s.recovery_rate_per_month * factor(
         supported[recovering], s.counselling_recovery_ratio
     )
     p.psychosocial[recovering[u[1, recovering] < prob(recovery)]] = False
 
     # A relationship with a support team builds trust (IASC-2021 Enablers).
-    helped = np.flatnonzero(community & (supported | p.monitored))
+    helped = (community & (supported | p.monitored)).nonzero()[0]
     p.trust[helped] = np.minimum(p.trust[helped] + s.trust_gain_per_supported_month, 1.0)
 
     # People abroad without status are picked up and deported.
-    irregular = np.flatnonzero(
-        community & (p.state != State.AT_HOME) & ~p.right_to_work & (p.state_since < m.month)
-    )
+    irregular = (
+        community & ~p.in_state(State.AT_HOME) & ~p.right_to_work & (p.state_since < m.month)
+    ).nonzero()[0]
     deported = irregular[u[2, irregular] < prob(s.irregular_deportation_rate_per_month)]
     m.log.record(m.month, deported, Event.DEPORTED, Cause.STATUS)
     start_return(
@@ -100,8 +100,8 @@ def count_down(m: ReintegrationModel) -> None:
     """
     p = m.people
     settled = p.in_community() & (p.state_since < m.month)
-    _count_down_support(m, np.flatnonzero(settled & (p.support_left > 0)))
-    _count_down_monitoring(m, np.flatnonzero(settled & p.monitored))
+    _count_down_support(m, (settled & (p.support_left > 0)).nonzero()[0])
+    _count_down_monitoring(m, (settled & p.monitored).nonzero()[0])
 
 
 def _count_down_support(m: ReintegrationModel, idx: np.ndarray) -> None:

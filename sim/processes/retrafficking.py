@@ -129,7 +129,7 @@ def retrafficking(m: ReintegrationModel) -> None:
     p, s = m.people, m.params.survivor
     u = m.u("retrafficking", k=1)
     u_rec = m.u("retrafficking.recruitment", k=2)
-    idx = np.flatnonzero(p.in_community() & (p.state_since < m.month))
+    idx = (p.in_community() & (p.state_since < m.month)).nonzero()[0]
     h = hazard(m, idx)
     threatened = p.threatened[idx]
     # Legal help contests the trafficker's claims: it scales the excess of the threat ratio.
