@@ -67,16 +67,16 @@ def hazard(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.float64]:
         np.array([1.0, s.hr_age_18_25, s.hr_minor]),  # over 25, 18-25, minor
         # Supportive, rejecting, complicit; then the same after sexual exploitation.
         np.array([1.0, rejection[0], complicit, 1.0, rejection[1], complicit]),
-        # Each yes/no factor: its ratio where it holds. Psychosocial need, substance
-        # dependency, minority, homeless, in support, monitored.
+        # Each yes/no factor, [no, yes]: psychosocial need, substance dependency, minority,
+        # homeless, in support, monitored.
         np.array(
             [
-                s.hr_psychosocial,
-                s.hr_substance,
-                s.hr_minority,
-                s.hr_homeless,
-                s.hr_supported,
-                s.hr_monitored,
+                [1.0, s.hr_psychosocial],
+                [1.0, s.hr_substance],
+                [1.0, s.hr_minority],
+                [1.0, s.hr_homeless],
+                [1.0, s.hr_supported],
+                [1.0, s.hr_monitored],
             ]
         ),
     )
@@ -95,31 +95,33 @@ def early_risk_table(m: ReintegrationModel) -> NDArray[np.float64]:
 
 @compiled
 def _hazard(  # type: ignore[no-untyped-def]  # numba infers the types
-    idx, month, where, who, needs, place_f, settling_f, early_f, age_f, family_f, ratio
+    idx, month, where, who, needs, place_f, settling_f, early_f, age_f, family_f, yes_no
 ):
-    """:func:`hazard` for each survivor of ``idx``, its factors multiplied in order."""
+    """:func:`hazard` for each survivor of ``idx``, its factors multiplied in order.
+
+    Each level is an index computed without branching (the yes/no columns are random across
+    survivors, so branches would be mispredicted).
+    """
     state, residency, right_to_work, arrived_month, exposed_month = where
     age_at_entry, entry_month, family, purpose_now = who
     psychosocial, substance, minority, homeless, support_left, monitored = needs
     out = np.empty(idx.size)
     for j in range(idx.size):
         i = idx[j]
-        if state[i] == AT_HOME:
-            place = 2
-        else:
-            place = 1 if residency[i] or right_to_work[i] else 0
-        h = place_f[place]
+        home = np.int64(state[i] == AT_HOME)
+        regular = np.int64(residency[i] | right_to_work[i])
+        h = place_f[2 * home + (1 - home) * regular]
         h = h * settling_f[max(month - arrived_month[i], 0)]
         h = h * early_f[max(month - exposed_month[i], 0)]
         age = age_at_entry[i] + max(month - entry_month[i], 0) / 12.0
-        h *= age_f[2 if age < AGE_OF_MAJORITY else (1 if age <= 25 else 0)]
-        h *= ratio[0] if psychosocial[i] else 1.0
-        h *= ratio[1] if substance[i] else 1.0
-        h *= ratio[2] if minority[i] else 1.0
-        h *= family_f[family[i] + (3 if purpose_now[i] == SEXUAL else 0)]
-        h *= ratio[3] if homeless[i] else 1.0
-        h *= ratio[4] if support_left[i] > 0 else 1.0
-        h *= ratio[5] if monitored[i] else 1.0
+        h *= age_f[np.int64(age < AGE_OF_MAJORITY) + np.int64(age <= 25)]
+        h *= yes_no[0, np.int64(psychosocial[i])]
+        h *= yes_no[1, np.int64(substance[i])]
+        h *= yes_no[2, np.int64(minority[i])]
+        h *= family_f[family[i] + 3 * np.int64(purpose_now[i] == SEXUAL)]
+        h *= yes_no[3, np.int64(homeless[i])]
+        h *= yes_no[4, np.int64(support_left[i] > 0)]
+        h *= yes_no[5, np.int64(monitored[i])]
         out[j] = h
     return out
 
