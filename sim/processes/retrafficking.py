@@ -19,10 +19,10 @@ from sim.compiled import compiled
 from sim.people import AGE_OF_MAJORITY
 from sim.processes.common import recruit_and_retraffic
 from sim.processes.migration import settling_table
-from sim.rates import factor, halvings, prob
+from sim.rates import halvings, prob
 from sim.states import Cause, Package, Purpose, State
 
-AT_HOME, SEXUAL = int(State.AT_HOME), int(Purpose.SEXUAL)
+AT_HOME, SEXUAL, LEGAL = int(State.AT_HOME), int(Purpose.SEXUAL), int(Package.LEGAL)
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
@@ -132,16 +132,13 @@ def retrafficking(m: ReintegrationModel) -> None:
     u = m.u("retrafficking", k=1)
     u_rec = m.u("retrafficking.recruitment", k=2)
     idx = (p.in_community() & (p.state_since < m.month)).nonzero()[0]
-    h = hazard(m, idx)
-    threatened = p.threatened[idx]
-    # Legal help contests the trafficker's claims: it scales the excess of the threat ratio.
-    legal = (p.package[idx] & Package.LEGAL) > 0
-    hr = 1.0 + (s.hr_threatened - 1.0) * factor(legal, m.params.services.legal_debt_claim_ratio)
-    p_total = prob(h * np.where(threatened, hr, 1.0))
-    p_coerced = np.where(threatened, p_total * (1.0 - 1.0 / hr), 0.0)
-    draw = u[0, idx]
-    coerced = idx[draw < p_coerced]
-    recruited = idx[(draw >= p_coerced) & (draw < p_total)]
+    # Threats multiply the hazard by hr_threatened; legal help contests the trafficker's
+    # claims, scaling the ratio's excess. The excess is coercion by the former trafficker.
+    legal_ratio = m.params.services.legal_debt_claim_ratio
+    rate, hr = _with_threats(
+        idx, hazard(m, idx), p.threatened, p.package, s.hr_threatened, legal_ratio
+    )
+    coerced, recruited = _split(idx, u[0, idx], prob(rate), hr, p.threatened)
 
     former = p.trafficker[coerced]
     intl = m.traffickers.reach[former] if len(former) else np.zeros(0, dtype=bool)
@@ -154,3 +151,41 @@ def retrafficking(m: ReintegrationModel) -> None:
     recruit_and_retraffic(
         m, recruited[~home], Cause.IN_DESTINATION, np.ones(int((~home).sum()), dtype=bool), u_rec
     )
+
+
+@compiled
+def _with_threats(idx, h, threatened, package, hr_threatened, legal_ratio):  # type: ignore[no-untyped-def]
+    """The hazard with threats applied, and each survivor's threat ratio ``hr``.
+
+    ``hr = 1 + (hr_threatened - 1) * (legal_ratio with legal help, else 1)``; the rate is
+    ``h * hr`` for the threatened and ``h`` for the rest.
+    """
+    rate = np.empty(idx.size)
+    hr = np.empty(idx.size)
+    for j in range(idx.size):
+        i = idx[j]
+        legal = (package[i] & LEGAL) > 0
+        hr[j] = 1.0 + (hr_threatened - 1.0) * (legal_ratio if legal else 1.0)
+        rate[j] = h[j] * (hr[j] if threatened[i] else 1.0)
+    return rate, hr
+
+
+@compiled
+def _split(idx, draw, p_total, hr, threatened):  # type: ignore[no-untyped-def]
+    """Who of ``idx`` is re-trafficked this month, coerced or recruited by others.
+
+    A threatened survivor's chance ``p_total`` splits in proportion to the rates: the
+    share ``1 - 1/hr`` is coercion. One draw decides both.
+    """
+    coerced = np.empty(idx.size, dtype=np.int64)
+    recruited = np.empty(idx.size, dtype=np.int64)
+    n_coerced = n_recruited = 0
+    for j in range(idx.size):
+        p_coerced = p_total[j] * (1.0 - 1.0 / hr[j]) if threatened[idx[j]] else 0.0
+        if draw[j] < p_coerced:
+            coerced[n_coerced] = idx[j]
+            n_coerced += 1
+        elif draw[j] < p_total[j]:
+            recruited[n_recruited] = idx[j]
+            n_recruited += 1
+    return coerced[:n_coerced], recruited[:n_recruited]

@@ -179,3 +179,29 @@ def test_the_compiled_reach_of_former_traffickers_is_the_numpy_one(model):
     np.testing.assert_array_equal(spell_in_reach, in_reach[threatened])
     np.testing.assert_array_equal(exposed, idx[~threatened & in_reach])
     assert spell_in_reach.any() and not spell_in_reach.all() and len(exposed)
+
+
+def test_the_compiled_threats_and_split_are_the_numpy_ones(model):
+    from sim.processes.retrafficking import _split, _with_threats
+    from sim.rates import prob
+
+    m, p, s = model, model.people, model.params.survivor
+    ratio = 0.4  # legal help halves the excess and more
+    idx = np.flatnonzero(p.in_community())
+    h = hazard(m, idx)
+    threatened = p.threatened[idx]
+    legal = (p.package[idx] & Package.LEGAL) > 0
+    hr = 1.0 + (s.hr_threatened - 1.0) * factor(legal, ratio)
+    p_total = prob(h * np.where(threatened, hr, 1.0))
+    p_coerced = np.where(threatened, p_total * (1.0 - 1.0 / hr), 0.0)
+    draw = np.random.default_rng(4).random(len(idx)) * 2 * p_total.mean()
+    coerced = idx[draw < p_coerced]
+    recruited = idx[(draw >= p_coerced) & (draw < p_total)]
+
+    rate, got_hr = _with_threats(idx, h, p.threatened, p.package, s.hr_threatened, ratio)
+    np.testing.assert_array_equal(got_hr.view(np.uint64), hr.view(np.uint64))
+    np.testing.assert_array_equal(prob(rate).view(np.uint64), p_total.view(np.uint64))
+    got_coerced, got_recruited = _split(idx, draw, p_total, hr, p.threatened)
+    np.testing.assert_array_equal(got_coerced, coerced)
+    np.testing.assert_array_equal(got_recruited, recruited)
+    assert len(coerced) > 5 and len(recruited) > 5
