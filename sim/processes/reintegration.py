@@ -31,12 +31,19 @@ def reintegration(m: ReintegrationModel) -> None:
 
     _work(m, community, u[0])
 
-    # Debt grows while out of work and is repaid from wages.
-    # (No debt stays none: only those who owe are recomputed.)
-    owing = (community & (p.debt > 0.0)).nonzero()[0]
-    debt, repaying = p.debt[owing], p.employed[owing]
-    p.debt[owing[repaying]] = np.maximum(debt[repaying] - s.debt_repayment_per_month, 0.0)
-    p.debt[owing[~repaying]] = debt[~repaying] * (1.0 + s.debt_growth_per_month)
+    # Debt grows while out of work and is repaid from wages; a relationship with a support
+    # team builds trust (IASC-2021 Enablers).
+    _debt_and_trust(
+        community,
+        p.employed,
+        p.support_left,
+        p.monitored,
+        p.debt,
+        p.trust,
+        s.debt_repayment_per_month,
+        1.0 + s.debt_growth_per_month,
+        s.trust_gain_per_supported_month,
+    )
 
     # Recovery, faster with counselling and care while supported.
     supported = p.support_left > 0
@@ -45,10 +52,6 @@ def reintegration(m: ReintegrationModel) -> None:
         supported[recovering], s.counselling_recovery_ratio
     )
     p.psychosocial[recovering[u[1, recovering] < prob(recovery)]] = False
-
-    # A relationship with a support team builds trust (IASC-2021 Enablers).
-    helped = (community & (supported | p.monitored)).nonzero()[0]
-    p.trust[helped] = np.minimum(p.trust[helped] + s.trust_gain_per_supported_month, 1.0)
 
     # People abroad without status are picked up and deported.
     irregular = (
@@ -134,6 +137,25 @@ def _count_down_monitoring(m: ReintegrationModel, idx: np.ndarray) -> None:
 
 
 AT_HOME, VOCATIONAL = int(State.AT_HOME), int(Package.VOCATIONAL)
+
+
+@compiled
+def _debt_and_trust(  # type: ignore[no-untyped-def]  # numba infers the types
+    community, employed, support_left, monitored, debt, trust, repayment, growth, gain
+):
+    """A month's debt and trust for everyone in the community, in place.
+
+    Debt (in months of income) is repaid by ``repayment`` a month from wages, down to none,
+    and grows by the factor ``growth`` while out of work (no debt stays none). Trust grows
+    by ``gain`` a month, up to 1, while supported or monitored.
+    """
+    for i in range(community.size):
+        if not community[i]:
+            continue
+        if debt[i] > 0.0:
+            debt[i] = max(debt[i] - repayment, 0.0) if employed[i] else debt[i] * growth
+        if support_left[i] > 0 or monitored[i]:
+            trust[i] = min(trust[i] + gain, 1.0)
 
 
 @compiled

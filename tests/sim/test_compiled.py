@@ -44,7 +44,7 @@ def model():
     p.family[:] = rng.integers(0, 3, m.n)
     p.purpose_now[:] = rng.integers(0, 3, m.n)
     p.package[:] = rng.integers(0, 64, m.n)
-    p.debt[:] = rng.choice([0.0, 0.5, 1.0, 3.0], m.n)
+    p.debt[:] = rng.choice([0.0, 0.01, 0.5, 1.0, 3.0], m.n)
     p.arrived_month[:] = rng.integers(-1, m.month + 1, m.n)
     p.exposed_month[:] = rng.integers(-1, m.month + 1, m.n)
     p.state_since[:] = rng.integers(0, m.month + 1, m.n)
@@ -205,3 +205,30 @@ def test_the_compiled_threats_and_split_are_the_numpy_ones(model):
     np.testing.assert_array_equal(got_coerced, coerced)
     np.testing.assert_array_equal(got_recruited, recruited)
     assert len(coerced) > 5 and len(recruited) > 5
+
+
+def test_the_compiled_debt_and_trust_month_is_the_numpy_one(model):
+    from sim.processes.reintegration import _debt_and_trust
+
+    p, s = model.people, model.params.survivor
+    community = p.in_community()
+    debt, trust = p.debt.copy(), p.trust.copy()
+    owing = np.flatnonzero(community & (debt > 0.0))
+    repaying = p.employed[owing]
+    debt[owing[repaying]] = np.maximum(debt[owing[repaying]] - s.debt_repayment_per_month, 0.0)
+    debt[owing[~repaying]] = debt[owing[~repaying]] * (1.0 + s.debt_growth_per_month)
+    helped = np.flatnonzero(community & ((p.support_left > 0) | p.monitored))
+    trust[helped] = np.minimum(trust[helped] + s.trust_gain_per_supported_month, 1.0)
+
+    got_debt, got_trust = p.debt.copy(), p.trust.copy()
+    args = (community, p.employed, p.support_left, p.monitored, got_debt, got_trust)
+    _debt_and_trust(
+        *args,
+        s.debt_repayment_per_month,
+        1.0 + s.debt_growth_per_month,
+        s.trust_gain_per_supported_month,
+    )
+    np.testing.assert_array_equal(got_debt.view(np.uint64), debt.view(np.uint64))
+    np.testing.assert_array_equal(got_trust.view(np.uint64), trust.view(np.uint64))
+    assert (got_debt != p.debt).sum() > 100 and (got_trust != p.trust).sum() > 100
+    assert (got_debt == 0).sum() > (p.debt == 0).sum() and (got_trust == 1.0).any()
