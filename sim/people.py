@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.cohort import Columns
+from sim.rates import code
 from sim.states import COMMUNITY, Econ, Route, State
 
 #: Age of majority in years: younger survivors are children (the legal definition used for
@@ -31,6 +32,9 @@ if len(State) > 8:
     raise RuntimeError("bug: the state codes no longer fit the community's 8-bit set")
 COMMUNITY_BITS = sum(1 << int(state) for state in COMMUNITY)
 _COMMUNITY_BITS = np.uint8(COMMUNITY_BITS)
+
+if (Econ.POOR, Econ.GETTING_BY, Econ.SECURE) != (0, 1, 2):
+    raise RuntimeError("bug: People.econ_now counts Econ's codes as 0, 1 and 2")
 
 #: Debt, in months of income, from which a survivor counts as in debt.
 IN_DEBT_MONTHS = 1.0
@@ -182,12 +186,8 @@ class People:
         Secure if employed without debt (under a month's income), poor if neither, getting by
         otherwise.
         """
-        solvent = ~self.in_debt(idx)
-        employed = self.employed[idx]
-        econ = np.full(len(idx), Econ.GETTING_BY, dtype=np.int8)
-        econ[employed & solvent] = Econ.SECURE
-        econ[~employed & ~solvent] = Econ.POOR
-        return econ
+        # The codes count which of work and solvency a survivor has (checked at import).
+        return code(self.employed[idx], ~self.in_debt(idx)).view(np.int8)
 
     # --- work and status: the one place these columns are written ----------------------------
     def hire(self, idx: NDArray[np.intp]) -> None:

@@ -101,11 +101,11 @@ def recruit_and_retraffic(
 def support_status(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.int8]:
     """The protection each survivor in ``idx`` has right now."""
     p = m.people
-    status = np.full(len(idx), Support.NONE, dtype=np.int8)
-    status[p.waiting_since[idx] >= 0] = Support.WAITING
-    status[p.monitored[idx]] = Support.MONITORED
-    status[p.support_left[idx] > 0] = Support.SUPPORTED
-    status[p.state[idx] == State.DEST_ASSISTANCE] = Support.IN_ASSISTANCE
+    status = np.full(len(idx), int(Support.NONE), dtype=np.int8)
+    status[p.waiting_since[idx] >= 0] = int(Support.WAITING)
+    status[p.monitored[idx]] = int(Support.MONITORED)
+    status[p.support_left[idx] > 0] = int(Support.SUPPORTED)
+    status[p.state[idx] == int(State.DEST_ASSISTANCE)] = int(Support.IN_ASSISTANCE)
     return status
 
 
