@@ -27,6 +27,9 @@ from sim.statistics import by_key
 #: writer): a process pool's worker server imports them with this module
 #: (:func:`sim.executors.preloaded`), so no worker spends its first task importing them.
 WORKER_IMPORTS = ("scipy.stats", "experiments.store", "pyarrow.parquet")
+#: Then it imports these, which warm it (:mod:`experiments.warm`: a tiny run loads the
+#: compiled loops), so no worker spends its first task on that either.
+WORKER_WARMUP = ("experiments.warm",)
 
 #: Tables each run stores, in the order written.
 TABLES = ("headline", "curve", "subgroups", "pathways", "observed")

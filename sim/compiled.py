@@ -25,6 +25,17 @@ def compiled(fn: F) -> F:
     second, rather than failing to import.
     """
     try:
-        return cast(F, numba.njit(cache=True, nogil=True)(fn))
+        made = numba.njit(cache=True, nogil=True)(fn)
     except RuntimeError:  # "cannot cache function ...: no locator available for file ..."
-        return cast(F, numba.njit(nogil=True)(fn))
+        made = numba.njit(nogil=True)(fn)
+    COMPILED.append(made)
+    return cast(F, made)
+
+
+#: Every loop :func:`compiled` made, in this process.
+COMPILED: list[Any] = []
+
+
+def loaded() -> dict[str, set[str]]:
+    """The signatures each compiled loop has loaded or compiled so far in this process."""
+    return {f"{f.__module__}.{f.__name__}": {str(s) for s in f.signatures} for f in COMPILED}

@@ -190,11 +190,17 @@ def alive(pid: int) -> bool:
 def preloaded(fn: Callable[..., Any]) -> list[str]:
     """The modules the worker server imports before forking workers for ``fn``.
 
-    ``fn``'s module, and the modules it names in ``WORKER_IMPORTS``: those its tasks import
-    on first use, which each worker would otherwise import during its first task.
+    ``fn``'s module, the modules it names in ``WORKER_IMPORTS`` (those its tasks import on
+    first use, which each worker would otherwise import during its first task), then those
+    it names in ``WORKER_WARMUP`` (modules whose import warms the server, so its workers
+    start warm).
     """
     module = sys.modules.get(fn.__module__)
-    return [fn.__module__, *getattr(module, "WORKER_IMPORTS", ())]
+    return [
+        fn.__module__,
+        *getattr(module, "WORKER_IMPORTS", ()),
+        *getattr(module, "WORKER_WARMUP", ()),
+    ]
 
 
 def _context(fn: Callable[..., Any], start_server: bool) -> BaseContext:
@@ -223,7 +229,11 @@ def _shared(
 ) -> Iterator[tuple[T, R]]:
     """The rest of :func:`_pool`: this process's thread and ``helpers`` workers share a queue.
 
-    Each takes its next task as it finishes one.
+    Each takes its next task as it finishes one. While many are left, each worker also has
+    its next task waiting beside the one it runs: handing it one only when it reports back
+    would leave it idle while this process, busy with its own task, gets round to it (the
+    interpreter lock: about 10 ms a task). Near the end each has one, so none finishes
+    long after the others.
     """
     here = _Here()
     # Starting the first worker waits for the server to finish importing: do it in a thread.
@@ -235,6 +245,11 @@ def _shared(
             task = queue.popleft()
             pending[executor.submit(fn, task)] = (task, executor)
 
+    def top_up() -> None:
+        depth = 2 if len(queue) > 2 * helpers else 1
+        while queue and sum(e is pool for _, e in pending.values()) < depth * helpers:
+            feed(pool)
+
     started = finished = False
     try:  # from the moment a worker may start: a Ctrl-C even while threads start stops it
         here.start(ready, lambda: pool.submit(os.getpid).result())
@@ -245,12 +260,14 @@ def _shared(
             if not started and ready.done():
                 ready.result()  # a pool that cannot start is an error to report
                 started = True
-                for _ in range(helpers):
-                    feed(pool)
+                top_up()
             for future in done:
                 if future is not ready:
                     task, executor = pending.pop(future)
-                    feed(executor)
+                    if executor is pool:
+                        top_up()
+                    else:
+                        feed(executor)
                     yield task, future.result()
         finished = True
     finally:

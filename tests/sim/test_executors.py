@@ -119,15 +119,43 @@ def test_the_worker_server_preloads_what_a_first_run_would_import():
     import subprocess
     import sys
 
-    from experiments.tasks import WORKER_IMPORTS, run_and_save
+    from experiments.tasks import WORKER_IMPORTS, WORKER_WARMUP, run_and_save
     from sim.executors import preloaded
 
-    assert preloaded(run_and_save) == ["experiments.tasks", *WORKER_IMPORTS]
+    assert preloaded(run_and_save) == ["experiments.tasks", *WORKER_IMPORTS, *WORKER_WARMUP]
     assert preloaded(_square) == [__name__]  # a module that names none: itself alone
     out = subprocess.run(
         [sys.executable, "-c", FIRST_RUN], capture_output=True, text=True, check=True, timeout=300
     )
     assert out.stdout.strip().splitlines()[-1] == "[] []", out.stdout
+
+
+WARMED = """
+import sys
+import experiments.warm
+from sim.compiled import loaded
+before = loaded()
+from experiments.runs import run_scenarios
+import tempfile
+with tempfile.TemporaryDirectory() as folder:
+    run_scenarios(["baseline", "combined"], replicates=1, survivors=300, months=30, workers=1,
+                  output=folder)
+new = {k: v - before.get(k, set()) for k, v in loaded().items()}
+print(sum(len(v) for v in before.values()), {k: v for k, v in new.items() if v})
+"""
+
+
+def test_the_warm_up_loads_every_compiled_loop_a_run_calls():
+    # The worker server imports experiments.warm so its workers start with the compiled
+    # loops loaded: after it, runs of other sizes and scenarios load no further loop.
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", WARMED], capture_output=True, text=True, check=True, timeout=300
+    )
+    count, new = out.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert int(count) > 0 and new == "{}", out.stdout
 
 
 def _slow_first(x: int) -> int:
