@@ -12,8 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.cohort import Columns
-from sim.rates import code
-from sim.states import COMMUNITY, Econ, Route, State
+from sim.states import COMMUNITY, Route, State
 
 #: Age of majority in years: younger survivors are children (the legal definition used for
 #: trafficking in persons; IASC-2021 "Enablers of re-trafficking" treats children apart).
@@ -32,9 +31,6 @@ if len(State) > 8:
     raise RuntimeError("bug: the state codes no longer fit the community's 8-bit set")
 COMMUNITY_BITS = sum(1 << int(state) for state in COMMUNITY)
 _COMMUNITY_BITS = np.uint8(COMMUNITY_BITS)
-
-if (Econ.POOR, Econ.GETTING_BY, Econ.SECURE) != (0, 1, 2):
-    raise RuntimeError("bug: People.econ_now counts Econ's codes as 0, 1 and 2")
 
 #: Debt, in months of income, from which a survivor counts as in debt.
 IN_DEBT_MONTHS = 1.0
@@ -179,15 +175,6 @@ class People:
     def in_debt(self, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
         """Whether each of ``idx`` owes at least :data:`IN_DEBT_MONTHS` of income."""
         return self.debt[idx] >= IN_DEBT_MONTHS
-
-    def econ_now(self, idx: NDArray[np.intp]) -> NDArray[np.int8]:
-        """Economic situation of ``idx`` now.
-
-        Secure if employed without debt (under a month's income), poor if neither, getting by
-        otherwise.
-        """
-        # The codes count which of work and solvency a survivor has (checked at import).
-        return code(self.employed[idx], ~self.in_debt(idx)).view(np.int8)
 
     # --- work and status: the one place these columns are written ----------------------------
     def hire(self, idx: NDArray[np.intp]) -> None:

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.compiled import compiled
+from sim.people import IN_DEBT_MONTHS
 from sim.randomness import Draws
 from sim.rates import code
-from sim.states import Cause, Event, Purpose, Route, State, Support
+from sim.states import Cause, Econ, Event, Purpose, Route, State, Support
 
 if TYPE_CHECKING:
     from sim.model import ReintegrationModel
@@ -38,11 +40,13 @@ def retraffic(
     if len(idx) == 0:
         return
     p = m.people
-    first = p.first_retraffic_month[idx] < 0
-    fi = idx[first]
-    p.first_retraffic_month[fi] = m.month
-    p.econ_at_retraffic[fi] = p.econ_now(fi)
-    p.status_at_retraffic[fi] = support_status(m, fi)
+    _note_first(
+        idx,
+        m.month,
+        (p.first_retraffic_month, p.econ_at_retraffic, p.status_at_retraffic),
+        (p.employed, p.debt, p.state, p.support_left, p.monitored, p.waiting_since),
+        IN_DEBT_MONTHS,
+    )
     m.traffickers.took(idx, trafficker)
     end_services(m, idx, Cause.RETRAFFICKED)
     p.purpose_now[idx] = next_purpose(m, idx)
@@ -98,15 +102,40 @@ def recruit_and_retraffic(
     return taken
 
 
-def support_status(m: ReintegrationModel, idx: NDArray[np.intp]) -> NDArray[np.int8]:
-    """The protection each survivor in ``idx`` has right now."""
-    p = m.people
-    status = np.full(len(idx), int(Support.NONE), dtype=np.int8)
-    status[p.waiting_since[idx] >= 0] = int(Support.WAITING)
-    status[p.monitored[idx]] = int(Support.MONITORED)
-    status[p.support_left[idx] > 0] = int(Support.SUPPORTED)
-    status[p.state[idx] == int(State.DEST_ASSISTANCE)] = int(Support.IN_ASSISTANCE)
-    return status
+@compiled
+def _note_first(idx, month, record, now, in_debt_months):  # type: ignore[no-untyped-def]
+    """For those of ``idx`` re-trafficked for the first time, what their situation was.
+
+    The month (``first_retraffic_month``); their economic situation (``econ_at_retraffic``,
+    :class:`~sim.states.Econ`: secure with work and under ``in_debt_months`` of debt, poor
+    with neither, getting by with one, so its code counts them); and the protection they had
+    (``status_at_retraffic``, :class:`~sim.states.Support`: in destination assistance, else
+    supported, else monitored, else waiting for support, else none).
+    """
+    first_month, econ_at, status_at = record
+    employed, debt, state, support_left, monitored, waiting_since = now
+    for i in idx:
+        if first_month[i] >= 0:
+            continue
+        first_month[i] = month
+        econ_at[i] = np.int8(employed[i]) + np.int8(debt[i] < in_debt_months)
+        if state[i] == _IN_DESTINATION_ASSISTANCE:
+            status_at[i] = _IN_ASSISTANCE
+        elif support_left[i] > 0:
+            status_at[i] = _SUPPORTED
+        elif monitored[i]:
+            status_at[i] = _MONITORED
+        elif waiting_since[i] >= 0:
+            status_at[i] = _WAITING
+        else:
+            status_at[i] = _NONE
+
+
+_IN_DESTINATION_ASSISTANCE = int(State.DEST_ASSISTANCE)
+_IN_ASSISTANCE, _SUPPORTED = int(Support.IN_ASSISTANCE), int(Support.SUPPORTED)
+_MONITORED, _WAITING, _NONE = int(Support.MONITORED), int(Support.WAITING), int(Support.NONE)
+if (Econ.POOR, Econ.GETTING_BY, Econ.SECURE) != (0, 1, 2):
+    raise RuntimeError("bug: _note_first counts Econ's codes as 0, 1 and 2")
 
 
 def end_services(m: ReintegrationModel, idx: NDArray[np.intp], cause: Cause) -> None:

@@ -232,3 +232,41 @@ def test_the_compiled_debt_and_trust_month_is_the_numpy_one(model):
     np.testing.assert_array_equal(got_trust.view(np.uint64), trust.view(np.uint64))
     assert (got_debt != p.debt).sum() > 100 and (got_trust != p.trust).sum() > 100
     assert (got_debt == 0).sum() > (p.debt == 0).sum() and (got_trust == 1.0).any()
+
+
+def test_the_compiled_first_retrafficking_record_is_the_numpy_one(model):
+    from sim.people import IN_DEBT_MONTHS
+    from sim.processes.common import _note_first
+    from sim.states import Econ, Support
+
+    p, month = model.people, model.month
+    first_month = np.where(np.random.default_rng(2).random(model.n) < 0.3, 7, -1).astype(np.int16)
+    idx = np.random.default_rng(3).permutation(model.n)[:1500]
+    p.waiting_since[::5] = 3
+    p.state[::11] = State.DEST_ASSISTANCE
+
+    # The rules as numpy: econ by work and debt, then the protection in order of precedence.
+    fi = idx[first_month[idx] < 0]
+    employed, solvent = p.employed[fi], p.debt[fi] < IN_DEBT_MONTHS
+    econ = np.full(len(fi), Econ.GETTING_BY, dtype=np.int8)
+    econ[employed & solvent] = Econ.SECURE
+    econ[~employed & ~solvent] = Econ.POOR
+    status = np.full(len(fi), Support.NONE, dtype=np.int8)
+    status[p.waiting_since[fi] >= 0] = Support.WAITING
+    status[p.monitored[fi]] = Support.MONITORED
+    status[p.support_left[fi] > 0] = Support.SUPPORTED
+    status[p.state[fi] == State.DEST_ASSISTANCE] = Support.IN_ASSISTANCE
+
+    got_month = first_month.copy()
+    got_econ = np.full(model.n, -1, dtype=np.int8)
+    got_status = np.full(model.n, -1, dtype=np.int8)
+    now = (p.employed, p.debt, p.state, p.support_left, p.monitored, p.waiting_since)
+    _note_first(idx, month, (got_month, got_econ, got_status), now, IN_DEBT_MONTHS)
+    expected_month = first_month.copy()
+    expected_month[fi] = month
+    np.testing.assert_array_equal(got_month, expected_month)
+    np.testing.assert_array_equal(got_econ[fi], econ)
+    np.testing.assert_array_equal(got_status[fi], status)
+    untouched = np.setdiff1d(np.arange(model.n), fi)
+    assert (got_econ[untouched] == -1).all() and (got_status[untouched] == -1).all()
+    assert len(np.unique(econ)) == 3 and len(np.unique(status)) == 5
