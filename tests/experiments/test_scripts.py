@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Enough work that a pool is worth starting (sim.executors.WORTH_STARTING_SECONDS).
 CALL = """compare(
-    ["baseline", "residency"], replicates=4, survivors=3000, months=60, workers=2,
+    ["baseline", "residency"], replicates=10, survivors=14000, months=120, workers=2,
     output={out!r}, posterior=None,
 )"""
 
