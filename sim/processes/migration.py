@@ -44,20 +44,7 @@ def remigration(m: ReintegrationModel) -> None:
     p, s, pol = m.people, m.params.survivor, m.params.policy
     u = m.u("remigration", k=3)
     u_rec = m.u("remigration.recruitment", k=2)
-    idx, rate = _rates(
-        m.month,
-        p.state,
-        p.state_since,
-        p.residency,
-        p.arrived_month,
-        p.employed,
-        p.debt,
-        s.remigration_rate_per_month,
-        settling_table(m),
-        np.array([s.remigration_unemployed_ratio, 1.0]),  # [out of work, employed]
-        np.array([1.0, s.remigration_debt_ratio]),  # [not in debt, in debt]
-        IN_DEBT_MONTHS,
-    )
+    idx, rate = remigration_rates(m)
     leaving = idx[u[0, idx] < prob(rate)]
     safe = u[1, leaving] < pol.safe_migration_access
     m.log.record(
@@ -81,6 +68,27 @@ def remigration(m: ReintegrationModel) -> None:
     p.allow_work(arrived, safe[~taken])
     p.lose_work(arrived)
     to_community(m, arrived, State.MIGRANT)
+
+
+def remigration_rates(
+    m: ReintegrationModel,
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """Who may migrate again this month, and at what monthly rate (:func:`_rates`)."""
+    p, s = m.people, m.params.survivor
+    return _rates(
+        m.month,
+        p.state,
+        p.state_since,
+        p.residency,
+        p.arrived_month,
+        p.employed,
+        p.debt,
+        s.remigration_rate_per_month,
+        settling_table(m),
+        np.array([s.remigration_unemployed_ratio, 1.0]),  # [out of work, employed]
+        np.array([1.0, s.remigration_debt_ratio]),  # [not in debt, in debt]
+        IN_DEBT_MONTHS,
+    )
 
 
 AT_HOME, IN_DESTINATION = int(State.AT_HOME), int(State.IN_DESTINATION)

@@ -69,9 +69,26 @@ def reintegration(m: ReintegrationModel) -> None:
 
 def _work(m: ReintegrationModel, community: NDArray[np.bool_], u: Row) -> None:
     """Job finding and job loss in the community (``u``: one uniform per survivor)."""
+    p, s = m.people, m.params.survivor
+    looking, working, rate = job_finding(m, community)
+    hired = looking[u[looking] < prob(rate)]
+    fired = working[u[working] < prob(s.job_loss_rate_per_month)]
+    p.hire(hired)
+    p.lose_work(fired)
+    m.log.record(m.month, hired, Event.EMPLOYED, Cause.JOB_SEARCH)
+    m.log.record(m.month, fired, Event.JOB_LOST, Cause.ECONOMIC)
+
+
+def job_finding(
+    m: ReintegrationModel, community: NDArray[np.bool_]
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+    """Those in the community out of work with their job-finding rates, and those in work.
+
+    At home, local employment programmes scale job-finding; abroad, the right to work
+    (:func:`_job_finding`).
+    """
     p, s, sv, pol = m.people, m.params.survivor, m.params.services, m.params.policy
-    # Work. At home, local employment programmes scale job-finding; abroad, the right to work.
-    looking, working, rate = _job_finding(
+    return _job_finding(
         community,
         p.employed,
         p.state,
@@ -86,12 +103,6 @@ def _work(m: ReintegrationModel, community: NDArray[np.bool_], u: Row) -> None:
         np.array([1.0, s.low_education_job_ratio]),
         np.array([1.0, sv.vocational_job_ratio]),
     )
-    hired = looking[u[looking] < prob(rate)]
-    fired = working[u[working] < prob(s.job_loss_rate_per_month)]
-    p.hire(hired)
-    p.lose_work(fired)
-    m.log.record(m.month, hired, Event.EMPLOYED, Cause.JOB_SEARCH)
-    m.log.record(m.month, fired, Event.JOB_LOST, Cause.ECONOMIC)
 
 
 def count_down(m: ReintegrationModel) -> None:

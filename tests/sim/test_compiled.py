@@ -11,9 +11,9 @@ import pytest
 import sim
 from sim.matching import flagged
 from sim.people import is_minor
-from sim.processes.migration import settling_table
+from sim.processes.migration import remigration_rates, settling_table
 from sim.processes.pressure import _reach
-from sim.processes.reintegration import _job_finding
+from sim.processes.reintegration import job_finding
 from sim.processes.retrafficking import early_risk_table, hazard
 from sim.rates import code, factor, level
 from sim.states import Family, Package, Purpose, State
@@ -90,8 +90,6 @@ def test_the_compiled_hazard_is_the_numpy_product_of_its_factors(model):
 
 
 def test_the_compiled_remigration_rates_are_the_numpy_ones(model):
-    from sim.processes.migration import _rates
-
     m, p, s = model, model.people, model.params.survivor
     home = p.state == State.AT_HOME
     residents = (p.state == State.IN_DESTINATION) & p.residency
@@ -103,20 +101,7 @@ def test_the_compiled_remigration_rates_are_the_numpy_ones(model):
     rate *= factor(p.employed[idx], 1.0, s.remigration_unemployed_ratio)
     rate *= factor(p.in_debt(idx), s.remigration_debt_ratio)
 
-    got_idx, got = _rates(
-        m.month,
-        p.state,
-        p.state_since,
-        p.residency,
-        p.arrived_month,
-        p.employed,
-        p.debt,
-        s.remigration_rate_per_month,
-        settling_table(m),
-        np.array([s.remigration_unemployed_ratio, 1.0]),
-        np.array([1.0, s.remigration_debt_ratio]),
-        1.0,
-    )
+    got_idx, got = remigration_rates(m)
     np.testing.assert_array_equal(got_idx, idx)
     assert len(np.unique(got)) > 20
     np.testing.assert_array_equal(got.view(np.uint64), rate.view(np.uint64))
@@ -140,18 +125,7 @@ def test_the_compiled_job_finding_rates_are_the_numpy_ones(model):
     rate *= factor(p.low_education[looking], s.low_education_job_ratio)
     rate *= factor((p.package[looking] & Package.VOCATIONAL) > 0, sv.vocational_job_ratio)
 
-    got_looking, got_working, got = _job_finding(
-        community,
-        p.employed,
-        p.state,
-        p.right_to_work,
-        p.low_education,
-        p.package,
-        s.job_find_rate_per_month,
-        np.array(places[:3]),
-        np.array([1.0, s.low_education_job_ratio]),
-        np.array([1.0, sv.vocational_job_ratio]),
-    )
+    got_looking, got_working, got = job_finding(m, community)
     np.testing.assert_array_equal(got_looking, looking)
     np.testing.assert_array_equal(got_working, working)
     assert len(np.unique(got)) >= 6
