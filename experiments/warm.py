@@ -1,7 +1,7 @@
 """Warms a process that will run tasks: importing this module makes and stores one tiny run.
 
 A process pool's worker server imports it before it forks any worker (it is one of
-:data:`experiments.tasks.WORKER_IMPORTS`), so each worker starts its first task with the
+:data:`experiments.tasks.WORKER_WARMUP`), so each worker starts its first task with the
 model's compiled loops loaded from Numba's cache and the store's first write done, instead of
 spending about a quarter of a second on them in that task. The run goes to a temporary folder
 that is removed.
@@ -9,6 +9,7 @@ that is removed.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 
 import sim
@@ -26,4 +27,8 @@ def warm() -> None:
         ResultsStore(folder).save(task.scenario, task.replicate, run_task(task), task.settings)
 
 
-warm()
+# Warming only saves time: should it fail, the worker server must still start (an exception
+# other than ImportError here would stop it), and the first task meets the same failure and
+# reports it where it matters.
+with contextlib.suppress(Exception):
+    warm()
