@@ -94,20 +94,29 @@ def execute(
 #: not pay: the server workers fork from needs about a second to import the model first.
 WORTH_STARTING_SECONDS = 2.0
 
+#: The worker server that has started a worker for this process (its process id), once one
+#: has: it has finished its imports, and a worker forks from it in milliseconds.
+_warm_server: int | None = None
+
 
 def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tuple[T, R]]:
     """Run tasks on ``workers`` processes: this one and ``workers - 1`` that start once.
 
-    The first task runs in this process and is timed; meanwhile the server the other workers
-    fork from starts importing ``fn``'s module (``forkserver`` with it preloaded), so each
-    worker then starts in milliseconds instead of importing the model itself. When the rest
-    would take this process less than :data:`WORTH_STARTING_SECONDS`, it runs here too and
-    no worker starts (a small job costs no more than running it here). Otherwise this
-    process keeps taking tasks while the workers start and after, and each process gets its
-    next task the moment it finishes one, so no core waits.
+    The workers fork from a server that imports ``fn``'s module first (``forkserver`` with it
+    preloaded), so each starts in milliseconds instead of importing the model itself. When
+    that server has started workers before (a second comparison in one session), they start
+    at once, beside this process's first task. Otherwise the first task runs here and is
+    timed while the server starts importing; when the rest would take this process less
+    than :data:`WORTH_STARTING_SECONDS`, it runs here too and no worker starts (a small job
+    costs no more than running it here). Either way this process keeps taking tasks while
+    the workers start and after, and each process gets its next task the moment it finishes
+    one, so no core waits.
     """
     context = _context(fn, start_server=workers > 1 and len(tasks) > 1)
     queue = deque(tasks)
+    if workers > 1 and len(queue) > 1 and _server_is_warm(context):
+        yield from _with_workers(fn, queue, context, min(workers, len(queue)) - 1)
+        return
     first = queue.popleft()
     began = time.perf_counter()
     result = fn(first)
@@ -118,7 +127,22 @@ def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tu
             task = queue.popleft()
             yield task, fn(task)
         return
-    helpers = min(workers - 1, len(queue))
+    yield from _with_workers(fn, queue, context, min(workers - 1, len(queue)))
+
+
+def _server_is_warm(context: BaseContext) -> bool:
+    """Whether workers fork from a server that has started one for this process already."""
+    return (
+        context.get_start_method() == "forkserver"
+        and _warm_server is not None
+        and alive(_warm_server)
+    )
+
+
+def _with_workers(
+    fn: Callable[[T], R], queue: deque[T], context: BaseContext, helpers: int
+) -> Iterator[tuple[T, R]]:
+    """The queue's tasks on this process and ``helpers`` workers started from ``context``."""
     pool = ProcessPoolExecutor(
         max_workers=helpers,
         mp_context=context,
@@ -126,7 +150,7 @@ def _pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tu
         initargs=(os.getpid(),),
     )
     try:
-        yield from _shared(fn, queue, pool, helpers)
+        yield from _shared(fn, queue, pool, helpers, context)
     except BrokenProcessPool:
         if _script_without_spec():
             raise RuntimeError(UNGUARDED) from None
@@ -225,7 +249,11 @@ def _context(fn: Callable[..., Any], start_server: bool) -> BaseContext:
 
 
 def _shared(
-    fn: Callable[[T], R], queue: deque[T], pool: ProcessPoolExecutor, helpers: int
+    fn: Callable[[T], R],
+    queue: deque[T],
+    pool: ProcessPoolExecutor,
+    helpers: int,
+    context: BaseContext,
 ) -> Iterator[tuple[T, R]]:
     """The rest of :func:`_pool`: this process's thread and ``helpers`` workers share a queue.
 
@@ -252,13 +280,13 @@ def _shared(
 
     started = finished = False
     try:  # from the moment a worker may start: a Ctrl-C even while threads start stops it
-        here.start(ready, lambda: pool.submit(os.getpid).result())
+        here.start(ready, lambda: pool.submit(os.getppid).result())  # the server's id
         feed(here)
         while pending:
             watched: list[Future[Any]] = [*pending, *([] if started else [ready])]
             done, _ = wait(watched, return_when=FIRST_COMPLETED)
             if not started and ready.done():
-                ready.result()  # a pool that cannot start is an error to report
+                _started_from(ready.result(), context)  # a pool that cannot start: an error
                 started = True
                 top_up()
             for future in done:
@@ -281,6 +309,13 @@ def _shared(
             # all now, then let the interruption go on.
             _stop(pool, ready, finished=False)
             raise
+
+
+def _started_from(server: int, context: BaseContext) -> None:
+    """Note that the worker server ``server`` has started a worker (see :data:`_warm_server`)."""
+    global _warm_server
+    if context.get_start_method() == "forkserver":
+        _warm_server = server
 
 
 def _stop(pool: ProcessPoolExecutor, ready: Future[int], finished: bool) -> None:
@@ -339,21 +374,41 @@ class _Here(Executor):
 #: worker's event loop. Measured on 2 cores (benchmarks/speed.py, 64 runs of the default
 #: cohort): the stack profiler (every 10 ms) slowed runs by a few per cent, and the
 #: event-loop health check (every 20 ms) with the system and memory monitors by 2-3% more.
+#: A nanny also starts its worker with ``MALLOC_TRIM_THRESHOLD_=65536`` (Dask's
+#: ``distributed.nanny.pre-spawn-environ``, to hand freed memory back to the system): setting
+#: it at all turns off glibc's adaptive mmap threshold, so each large temporary array is
+#: mapped and unmapped anew, and a default run took 18% longer (0.145 s -> 0.170 s here).
+#: None unsets it (Dask's rule for that setting); a run's memory is small.
 #: Give them to the workers as environment variables (:func:`dask_environment`).
 DASK_SIMULATION_CONFIG: dict[str, Any] = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "10s",
     "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 
 
 def dask_environment() -> dict[str, str]:
-    """:data:`DASK_SIMULATION_CONFIG` as the environment variables Dask reads at start."""
-    return {
-        "DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value)
-        for key, value in DASK_SIMULATION_CONFIG.items()
-    }
+    """:data:`DASK_SIMULATION_CONFIG` as the environment variables Dask reads at start.
+
+    Dask lower-cases the names it reads from the environment, so a setting named by an
+    environment variable (``...pre-spawn-environ.MALLOC_TRIM_THRESHOLD_``) goes into its
+    parent as a Python literal, which Dask parses and merges with its defaults.
+    """
+    env = {}
+    for key, value in DASK_SIMULATION_CONFIG.items():
+        parent, _, leaf = key.rpartition(".")
+        if leaf.isupper():
+            env[_dask_variable(parent)] = repr({leaf: value})
+        else:
+            env[_dask_variable(key)] = str(value)
+    return env
+
+
+def _dask_variable(key: str) -> str:
+    """The environment variable Dask reads setting ``key`` from."""
+    return "DASK_" + key.upper().replace(".", "__").replace("-", "_")
 
 
 def connect(scheduler: str) -> Any:

@@ -36,11 +36,17 @@ def test_fit_writes_a_posterior_that_runs_can_use(tmp_path):
 
 
 def test_dask_sampler_on_a_local_cluster(tmp_path):
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
+    from sim.executors import DASK_SIMULATION_CONFIG
+
+    with (
+        dask.config.set(DASK_SIMULATION_CONFIG),  # as the README says to start workers
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+    ):
         fit = calibrate(
             "d", settings=TINY, seed=5, scheduler=cluster.scheduler_address, results_dir=tmp_path
         )

@@ -25,6 +25,7 @@ def stored(path):
 
 
 def test_same_results_with_one_worker_two_workers_and_dask(tmp_path, monkeypatch):
+    import dask
     from distributed import LocalCluster
 
     from sim import executors
@@ -34,9 +35,12 @@ def test_same_results_with_one_worker_two_workers_and_dask(tmp_path, monkeypatch
     # A job this small would run in this process; make the workers start anyway.
     monkeypatch.setattr(executors, "WORTH_STARTING_SECONDS", 0.0)
     run_scenarios(scenarios, workers=2, output=tmp_path / "two", **SMALL)
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
+    with (
+        dask.config.set(executors.DASK_SIMULATION_CONFIG),  # as the README says to start them
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+    ):
         run_scenarios(
             scenarios, scheduler=cluster.scheduler_address, output=tmp_path / "dask", **SMALL
         )
@@ -72,7 +76,7 @@ def test_killed_comparison_resumes_without_redoing_or_losing_runs(tmp_path):
     proc.wait()
     before = store.finished()
     assert 4 <= len(before) < 80, "the kill must land mid-way"
-    stamps = {r: os.stat(store.run_dir(*r) / "headline.parquet").st_mtime_ns for r in before}
+    stamps = {r: os.stat(store.run_dir(*r) / "headline.arrow").st_mtime_ns for r in before}
 
     _, _, ran, reused = run_scenarios(
         ["baseline", "residency"], replicates=40, survivors=400, months=24, workers=1, output=out
@@ -80,7 +84,7 @@ def test_killed_comparison_resumes_without_redoing_or_losing_runs(tmp_path):
     assert reused == len(before) and ran == 80 - len(before)
     assert len(store.finished()) == 80
     for run, stamp in stamps.items():
-        assert os.stat(store.run_dir(*run) / "headline.parquet").st_mtime_ns == stamp
+        assert os.stat(store.run_dir(*run) / "headline.arrow").st_mtime_ns == stamp
     assert not list(out.glob("runs/*/.r*")), "no half-written run is left behind"
 
 

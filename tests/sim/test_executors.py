@@ -35,9 +35,28 @@ def test_every_task_runs_once_and_returns_with_its_result(workers):
     assert results == {x: x * x for x in range(7)}
 
 
-def test_a_small_job_runs_here_and_starts_no_worker():
+def _short_pid(x: int) -> tuple[int, int]:
+    time.sleep(0.05)
+    return x, os.getpid()
+
+
+def test_a_small_job_runs_here_and_starts_no_worker(monkeypatch):
+    from sim import executors
+
+    monkeypatch.setattr(executors, "_warm_server", None)  # no server has started a worker yet
     results = dict(execute(_quick_pid, list(range(20)), workers=2))
     assert {pid for _, pid in results.values()} == {os.getpid()}
+    assert not multiprocessing.active_children()
+
+
+def test_once_the_server_has_started_a_worker_the_next_job_starts_workers_at_once():
+    # 20 x 0.05 s is below WORTH_STARTING_SECONDS: from a server still cold it would all run
+    # here; from one that has started a worker, a worker starts beside the first task.
+    assert 20 * 0.05 < WORTH_STARTING_SECONDS
+    list(execute(_slow_pid, list(range(8)), workers=2))  # the server starts a worker
+    results = dict(execute(_short_pid, list(range(20)), workers=2))
+    assert sorted(results) == list(range(20))
+    assert {pid for _, pid in results.values()} - {os.getpid()}, "a worker must run some tasks"
     assert not multiprocessing.active_children()
 
 
@@ -70,8 +89,32 @@ def test_the_dask_settings_for_simulations_are_the_environment_the_readme_gives(
             got = got[part.replace("-", "_")] if part not in got else got[part]
         assert got == value, key
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    for name, value in env.items():
-        assert f"{name}={value}" in " ".join(readme.split()), name
+    text = " ".join(readme.split())
+    for name, value in env.items():  # a value with spaces double-quoted, as a shell needs
+        assert f"{name}={value}" in text or f'{name}="{value}"' in text, name
+
+
+def _memory_settings() -> tuple[str | None, str | None]:
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS")
+
+
+def test_with_the_simulation_settings_a_nanny_starts_its_worker_without_memory_trimming(
+    monkeypatch,
+):
+    # Dask's nanny sets MALLOC_TRIM_THRESHOLD_ for its worker by default, which slows every
+    # run; the settings unset it and keep Dask's other variables (one thread for numpy).
+    import dask
+    from distributed import Client, LocalCluster
+
+    from sim.executors import DASK_SIMULATION_CONFIG
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with (
+        dask.config.set(DASK_SIMULATION_CONFIG),
+        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        assert list(client.run(_memory_settings).values()) == [(None, "1")]
 
 
 def test_ctrl_c_while_a_worker_starts_stops_it_before_the_caller_hears(monkeypatch):
