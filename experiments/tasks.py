@@ -23,10 +23,10 @@ from sim.people import AGE_OF_MAJORITY
 from sim.states import Route
 from sim.statistics import by_key
 
-#: What a run imports on first use (the cohort's truncated normal, the store and its parquet
+#: What a run imports on first use (the cohort's truncated normal, the store and its Arrow
 #: writer): a process pool's worker server imports them with this module
 #: (:func:`sim.executors.preloaded`), so no worker spends its first task importing them.
-WORKER_IMPORTS = ("scipy.stats", "experiments.store", "pyarrow.parquet")
+WORKER_IMPORTS = ("scipy.stats", "experiments.store", "pyarrow.feather")
 #: Then it imports these, which warm it (:mod:`experiments.warm`: a tiny run loads the
 #: compiled loops), so no worker spends its first task on that either.
 WORKER_WARMUP = ("experiments.warm",)

@@ -260,10 +260,10 @@ def test_a_damaged_store_is_reported_with_its_remedy_not_as_a_bug(tmp_path):
         ).exit_code
         == 0
     )
-    curve = next((results / "policy-comparison" / "runs").glob("*/r0001/curve.parquet"))
+    curve = next((results / "policy-comparison" / "runs").glob("*/r0001/curve.arrow"))
     curve.write_bytes(curve.read_bytes()[:50])
     (results / "policy-comparison" / "figures" / "figures.json").unlink()
-    output = rejected(invoke("report", "policy-comparison", "--results", results), "curve.parquet")
+    output = rejected(invoke("report", "policy-comparison", "--results", results), "curve.arrow")
     assert "again" in output
 
 

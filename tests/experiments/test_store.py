@@ -47,12 +47,12 @@ def test_every_run_records_its_settings_and_the_checksums_of_its_tables(tmp_path
 def test_a_truncated_table_is_redone_with_a_notice(tmp_path):
     store, *_ = made(tmp_path)
     before = store.load("headline")
-    path = store.run_dir("residency", 1) / "headline.parquet"
+    path = store.run_dir("residency", 1) / "headline.arrow"
     path.write_bytes(path.read_bytes()[:40])
     store, ran, reused, notices = made(tmp_path)
     assert (ran, reused) == (1, 5)
     assert notices == [
-        "run 1 of residency is not reusable (headline.parquet is missing or does not match "
+        "run 1 of residency is not reusable (headline.arrow is missing or does not match "
         "its checksum); redoing it."
     ]
     pd.testing.assert_frame_equal(store.load("headline"), before)  # bit for bit the same run
@@ -84,9 +84,9 @@ def test_without_the_manifest_runs_made_otherwise_are_redone_not_reused(tmp_path
 
 def test_reading_a_damaged_table_names_the_run_and_the_remedy(tmp_path):
     store, *_ = made(tmp_path)
-    path = store.run_dir("baseline", 0) / "curve.parquet"
+    path = store.run_dir("baseline", 0) / "curve.arrow"
     path.write_bytes(path.read_bytes()[:30])
-    with pytest.raises(StoreDamaged, match=r"r0000: curve.parquet is missing or damaged.*again"):
+    with pytest.raises(StoreDamaged, match=r"r0000: curve.arrow is missing or damaged.*again"):
         store.load("curve")
     assert len(store.load("headline")) == 6  # the other tables are intact
 
@@ -209,7 +209,7 @@ def test_killing_a_comparison_leaves_no_process_and_the_rerun_heals(tmp_path, si
 
     kept = store.finished()
     assert 3 <= len(kept) < 12
-    damaged = store.run_dir(*kept[0]) / "subgroups.parquet"
+    damaged = store.run_dir(*kept[0]) / "subgroups.arrow"
     damaged.write_bytes(b"")
     again = comparison(
         ["baseline", "residency"],
