@@ -16,7 +16,7 @@ sides alike):
   size; parallel efficiency = time on 1 worker / (workers x time on ``--workers``), for the
   local process pool and for Dask (a LocalCluster of ``--workers`` processes unless
   ``--scheduler`` names one; warmed by a small comparison first, as a long-lived cluster
-  is, and with sim.executors.DASK_SIMULATION_CONFIG). The summary after the runs is included.
+  is, and with sim.cluster.DASK_SIMULATION_CONFIG). The summary after the runs is included.
   Each repeat (``--repeat``) times 1 worker, the pool and Dask back to back; a row gives the
   best time on 1 worker over the best on ``--workers``, and the range of the repeats' own
   ratios (how much the machine's speed moved meanwhile).
@@ -278,12 +278,12 @@ def _local_cluster(n: int) -> Iterator[Any]:
     """A LocalCluster of ``n`` one-thread processes, set up as the README says to start one.
 
     Dask's profiler off and its event-loop check and monitors rare (each slows a
-    compute-bound run): :data:`sim.executors.DASK_SIMULATION_CONFIG`.
+    compute-bound run): :data:`sim.cluster.DASK_SIMULATION_CONFIG`.
     """
     import dask
     from distributed import LocalCluster
 
-    from sim.executors import DASK_SIMULATION_CONFIG
+    from sim.cluster import DASK_SIMULATION_CONFIG
 
     with (
         dask.config.set(DASK_SIMULATION_CONFIG),

@@ -150,7 +150,7 @@ def _sampler(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
 
     kind, n = backend(workers, scheduler)
     if kind == "dask":
-        from sim.executors import connect
+        from sim.cluster import connect
 
         client = connect(scheduler)
         return DaskDistributedSampler(dask_client=client), client

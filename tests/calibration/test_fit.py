@@ -39,7 +39,7 @@ def test_dask_sampler_on_a_local_cluster(tmp_path):
     import dask
     from distributed import LocalCluster
 
-    from sim.executors import DASK_SIMULATION_CONFIG
+    from sim.cluster import DASK_SIMULATION_CONFIG
 
     with (
         dask.config.set(DASK_SIMULATION_CONFIG),  # as the README says to start workers

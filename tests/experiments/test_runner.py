@@ -29,6 +29,7 @@ def test_same_results_with_one_worker_two_workers_and_dask(tmp_path, monkeypatch
     from distributed import LocalCluster
 
     from sim import executors
+    from sim.cluster import DASK_SIMULATION_CONFIG
 
     scenarios = ["baseline", "residency"]
     run_scenarios(scenarios, workers=1, output=tmp_path / "one", **SMALL)
@@ -36,7 +37,7 @@ def test_same_results_with_one_worker_two_workers_and_dask(tmp_path, monkeypatch
     monkeypatch.setattr(executors, "WORTH_STARTING_SECONDS", 0.0)
     run_scenarios(scenarios, workers=2, output=tmp_path / "two", **SMALL)
     with (
-        dask.config.set(executors.DASK_SIMULATION_CONFIG),  # as the README says to start them
+        dask.config.set(DASK_SIMULATION_CONFIG),  # as the README says to start them
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,

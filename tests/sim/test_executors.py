@@ -79,7 +79,7 @@ def test_an_error_in_a_task_reaches_the_caller(workers):
 def test_the_dask_settings_for_simulations_are_the_environment_the_readme_gives():
     import dask
 
-    from sim.executors import DASK_SIMULATION_CONFIG, dask_environment
+    from sim.cluster import DASK_SIMULATION_CONFIG, dask_environment
 
     env = dask_environment()
     parsed = dask.config.collect_env(env)
@@ -106,7 +106,7 @@ def test_with_the_simulation_settings_a_nanny_starts_its_worker_without_memory_t
     import dask
     from distributed import Client, LocalCluster
 
-    from sim.executors import DASK_SIMULATION_CONFIG
+    from sim.cluster import DASK_SIMULATION_CONFIG
 
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     with (
