@@ -151,7 +151,7 @@ def _with_workers(
         initargs=(os.getpid(),),
     )
     try:
-        yield from _shared(fn, queue, pool, helpers, context)
+        yield from _shared(fn, queue, pool, helpers)
     except BrokenProcessPool:
         if _script_without_spec():
             raise RuntimeError(UNGUARDED) from None
@@ -250,11 +250,7 @@ def _context(fn: Callable[..., Any], start_server: bool) -> BaseContext:
 
 
 def _shared(
-    fn: Callable[[T], R],
-    queue: deque[T],
-    pool: ProcessPoolExecutor,
-    helpers: int,
-    context: BaseContext,
+    fn: Callable[[T], R], queue: deque[T], pool: ProcessPoolExecutor, helpers: int
 ) -> Iterator[tuple[T, R]]:
     """The rest of :func:`_pool`: this process's thread and ``helpers`` workers share a queue.
 
@@ -286,7 +282,7 @@ def _shared(
             watched: list[Future[Any]] = [*pending, *([] if started else [ready])]
             done, _ = wait(watched, return_when=FIRST_COMPLETED)
             if not started and ready.done():
-                _started_from(ready.result(), context)  # a pool that cannot start: an error
+                _started_from(ready.result())  # a pool that cannot start: an error
                 started = True
                 top_up()
             for future in done:
@@ -311,11 +307,13 @@ def _shared(
             raise
 
 
-def _started_from(server: int, context: BaseContext) -> None:
-    """Note that the worker server ``server`` has started a worker (see :data:`_warm_server`)."""
+def _started_from(server: int) -> None:
+    """Note that process ``server`` has started a worker (see :data:`_warm_server`).
+
+    Under ``spawn`` that is this process, which :func:`_server_is_warm` never counts.
+    """
     global _warm_server
-    if context.get_start_method() == "forkserver":
-        _warm_server = server
+    _warm_server = server
 
 
 def _stop(pool: ProcessPoolExecutor, ready: Future[int], finished: bool) -> None:
