@@ -24,9 +24,9 @@ sides alike):
   workers / on 1.
 - million: 1,000,000 survivors x 120 months in a fresh process on one core: seconds and
   peak memory (max resident set size, the interpreter included).
-  A last row measures the machine's own ceiling: a few default runs in one process alone,
-  against the same in each of ``--workers`` processes that start them together, which no
-  scheduler can beat.
+  A last row measures the machine's own ceiling in each repeat: a few default runs in one
+  process alone, against the same in each of ``--workers`` processes that start them
+  together, which no scheduler can beat; best over best, and the repeats' range.
 - cli: ``retraffic --help`` and ``retraffic scenarios list`` in fresh processes, best of 3,
   with Python's bytecode cache written (as an installed package has it).
 """
@@ -216,15 +216,15 @@ print((time.perf_counter() - start) / runs)
 CEILING_RUNS = 6
 
 
-def machine_ceiling(n: int, runs: int = CEILING_RUNS) -> dict:
-    """The parallel efficiency of independent runs on this machine, whatever schedules them.
+def machine_ceiling(n: int, runs: int = CEILING_RUNS) -> tuple[float, float]:
+    """Seconds per default run in one process alone, and in each of ``n`` processes at once.
 
-    ``runs`` default runs in one process alone, against the same in each of ``n`` processes
-    at once (their mean time per run). Each process imports the model and warms up first,
-    and all start their runs together when the last is ready, so the runs overlap from the
-    first to (nearly) the last: shared caches, memory bandwidth, cores that are hyperthreads
-    of one physical core and a virtual machine's neighbours slow every run when all cores
-    are busy, and no scheduler can do better than this.
+    Their ratio is the parallel efficiency of independent runs on this machine at that
+    moment, whatever schedules them. Each process imports the model and warms up first, and
+    all start their ``runs`` runs together when the last is ready, so the runs overlap from
+    the first to (nearly) the last: shared caches, memory bandwidth, cores that are
+    hyperthreads of one physical core and a virtual machine's neighbours slow every run when
+    all cores are busy, and no scheduler can do better than this.
     """
 
     def per_run(count: int) -> list[float]:
@@ -248,14 +248,19 @@ def machine_ceiling(n: int, runs: int = CEILING_RUNS) -> dict:
             process.stdin.flush()
         return [float(p.communicate()[0].strip().splitlines()[-1]) for p in processes]
 
-    alone = min(per_run(1)[0] for _ in range(2))
-    together = sum(per_run(n)) / n
-    ceiling = alone / together
+    return per_run(1)[0], sum(per_run(n)) / n
+
+
+def _ceiling_row(n: int, alone: list[float], together: list[float]) -> dict:
+    """The machine's ceiling over the repeats: best alone over best together, and its range."""
+    ceiling = min(alone) / min(together)
+    paired = [a / b for a, b in zip(alone, together, strict=True)]
+    spread = f" (repeats {min(paired):.2f}-{max(paired):.2f})" if len(paired) > 1 else ""
     return _row(
-        f"machine ceiling: {runs} runs alone / in each of {n} processes at once, per run "
-        f"({alone:.2f} s / {together:.2f} s)",
+        f"machine ceiling: {CEILING_RUNS} runs alone / in each of {n} processes at once, per "
+        f"run ({min(alone):.2f} s / {min(together):.2f} s)",
         ceiling,
-        f"{ceiling:.2f}",
+        f"{ceiling:.2f}{spread}",
         "-",
         None,
     )
@@ -266,18 +271,23 @@ def compare_efficiency(args: argparse.Namespace) -> list[dict]:
 
     The row's value is the best time on 1 worker over the best on ``--workers``; beside it,
     the range of each repeat's own ratio (its three timings taken minutes apart at most), which
-    shows how much this machine's speed moved during the row.
+    shows how much this machine's speed moved during the row. Each repeat also measures the
+    machine's ceiling (:func:`machine_ceiling`), so the last row shows it over the same time.
     """
     n = args.workers
     with contextlib.ExitStack() as stack:
         scheduler = args.scheduler or stack.enter_context(_local_cluster(n)).scheduler_address
         times: dict[str, list[float]] = {"one": [], "pool": [], "Dask": []}
+        alone, together = [], []
         for _ in range(args.repeat):  # interleaved: each repeat sees the same machine
             times["one"].append(_compare_time(replicates=args.replicates, workers=1))
             times["pool"].append(_compare_time(replicates=args.replicates, workers=n))
             times["Dask"].append(_dask_time(args.replicates, scheduler))
+            ceiling = machine_ceiling(n)
+            alone.append(ceiling[0])
+            together.append(ceiling[1])
     rows = [_efficiency(kind, times["one"], times[kind], args) for kind in ("pool", "Dask")]
-    rows.append(machine_ceiling(n))
+    rows.append(_ceiling_row(n, alone, together))
     return rows
 
 
