@@ -211,6 +211,7 @@ class _Plan:
         self.scenarios, self.base, self.posterior, self.seed = scenarios, base, posterior, seed
         self.uncertainty = uncertainty
         self.params = {s.name: s.params(base) for s in scenarios}
+        self._draws_by_seed: dict[int, tuple[int, Params | None]] = {}
         self.draws = read_posterior(posterior)[0] if posterior is not None else None
         fitted = set(self.draws.columns.drop("weight")) if self.draws is not None else set()
         self.priors = (
@@ -249,14 +250,8 @@ class _Plan:
     def task(self, scenario: Scenario, replicate: int) -> Task:
         """Replicate ``replicate`` of ``scenario``: its seed and (drawn) parameters."""
         seed = replicate_seed(self.seed, replicate)
-        index, values = draw_for(self.draws, seed) if self.draws is not None else (-1, {})
-        if self.priors:
-            values = {**prior_draw_for(self.priors, seed, self.base, values), **values}
-        params = (
-            scenario.params(self.base.with_overrides(values))
-            if values
-            else self.params[scenario.name]
-        )
+        index, drawn = self._drawn(seed)
+        params = scenario.params(drawn) if drawn is not None else self.params[scenario.name]
         made_by = {
             "model": self.settings["model"],
             "posterior": self.settings["posterior"],
@@ -267,6 +262,19 @@ class _Plan:
             "params": params.to_flat(),
         }
         return Task(scenario.name, replicate, seed, params, index, settings_hash(made_by))
+
+    def _drawn(self, seed: int) -> tuple[int, Params | None]:
+        """The posterior row and the base parameters with the draws of a replicate's ``seed``.
+
+        The same for every scenario, so drawn once per replicate (None: nothing is drawn).
+        """
+        if seed not in self._draws_by_seed:
+            index, values = draw_for(self.draws, seed) if self.draws is not None else (-1, {})
+            if self.priors:
+                values = {**prior_draw_for(self.priors, seed, self.base, values), **values}
+            drawn = self.base.with_overrides(values) if values else None
+            self._draws_by_seed[seed] = (index, drawn)
+        return self._draws_by_seed[seed]
 
 
 @functools.cache
