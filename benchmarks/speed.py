@@ -74,7 +74,11 @@ def main() -> None:
         default=REPEAT,
         help="timings of each compare row (best is kept)",
     )
-    parser.add_argument("--json", type=Path, help="also write the rows to this JSON file")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="also write the rows, with each compare repeat's seconds, to this JSON file",
+    )
     parser.add_argument(
         "--readme", action="store_true", help="write the rows into the README's speed block"
     )
@@ -288,6 +292,10 @@ def compare_efficiency(args: argparse.Namespace) -> list[dict]:
             together.append(ceiling[1])
     rows = [_efficiency(kind, times["one"], times[kind], args) for kind in ("pool", "Dask")]
     rows.append(_ceiling_row(n, alone, together))
+    # Every repeat's seconds, in order, for the JSON file (how the machine moved).
+    rows[0]["seconds"] = {"one worker": times["one"], "pool": times["pool"]}
+    rows[1]["seconds"] = {"one worker": times["one"], "Dask": times["Dask"]}
+    rows[2]["seconds"] = {"alone": alone, "together": together}
     return rows
 
 
