@@ -290,13 +290,16 @@ def compare_efficiency(args: argparse.Namespace) -> list[dict]:
             ceiling = machine_ceiling(n)
             alone.append(ceiling[0])
             together.append(ceiling[1])
-    rows = [_efficiency(kind, times["one"], times[kind], args) for kind in ("pool", "Dask")]
-    rows.append(_ceiling_row(n, alone, together))
-    # Every repeat's seconds, in order, for the JSON file (how the machine moved).
-    rows[0]["seconds"] = {"one worker": times["one"], "pool": times["pool"]}
-    rows[1]["seconds"] = {"one worker": times["one"], "Dask": times["Dask"]}
-    rows[2]["seconds"] = {"alone": alone, "together": together}
-    return rows
+    # Each row keeps its repeats' seconds, in order, for the JSON file (how the machine moved).
+    rows = [
+        _efficiency(kind, times["one"], times[kind], args)
+        | {"seconds": {"one worker": times["one"], kind: times[kind]}}
+        for kind in ("pool", "Dask")
+    ]
+    return [
+        *rows,
+        _ceiling_row(n, alone, together) | {"seconds": {"alone": alone, "together": together}},
+    ]
 
 
 @contextlib.contextmanager
